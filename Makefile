@@ -1,0 +1,29 @@
+# Two commands matter: `make run` (the main job, end to end) and `make test` (the whole suite).
+SHELL := /bin/bash
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: install typecheck test unit run bench fixtures clean
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(NPM_STAMP)
+
+typecheck: install
+	npx tsc -p tsconfig.json
+
+test: typecheck
+	npx mocha
+
+run: install
+	npx tsx pipelines/train-in-memory.ts
+
+bench: install
+	node --import tsx bench/learner-core.ts
+
+# Regenerates the scikit-learn fixtures in test/fixtures (creates its own Python venv).
+fixtures:
+	bash test/fixtures/generate.sh
+
+clean:
+	rm -rf out .cache
