@@ -1,0 +1,68 @@
+import type { Classifier, LabeledBatch } from '../models/types';
+import { Random, deriveSeed } from '../models/random';
+import type { BatchMetrics } from '../metrics/types';
+import { scoreBatch } from '../metrics/score-batch';
+
+/**
+ * How a step scores its candidate model.
+ * - `prequential` (test-then-train): the candidate learned from window n is scored on window n + 1
+ *   before anything learns from it, so every row is used for both testing and training and no score
+ *   is in-sample.
+ * - `holdout`: each window is split by a seeded shuffle into train and test rows (the seed's 80/20);
+ *   the candidate learns the train rows and is scored on the test rows of the same window.
+ */
+export type Evaluation =
+  | { readonly mode: 'prequential' }
+  | { readonly mode: 'holdout'; readonly testFraction: number; readonly seed: number };
+
+export const prequential = (): Evaluation => Object.freeze({ mode: 'prequential' });
+
+export function holdout(options: { testFraction?: number; seed?: number } = {}): Evaluation {
+  const testFraction = options.testFraction ?? 0.2;
+  const seed = options.seed ?? 42;
+  if (!(testFraction > 0 && testFraction < 1)) {
+    throw new RangeError(`holdout: testFraction must be in (0, 1), got ${testFraction}`);
+  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`holdout: seed must be an integer, got ${seed}`);
+  return Object.freeze({ mode: 'holdout', testFraction, seed });
+}
+
+/** Scores `state` of `model` on every row of `batch`. */
+export function scoreModel<S>(model: Classifier<S>, state: S, batch: LabeledBatch): BatchMetrics {
+  const proba = model.predictProba(state, batch.x);
+  const k = model.nClasses;
+  const rows = batch.x.rows;
+  const predicted = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
+    predicted[r] = best;
+  }
+  return scoreBatch({ nClasses: k, y: batch.y, predicted, proba });
+}
+
+/**
+ * Splits `batch` into train and test rows as scikit-learn's `train_test_split` sizes them
+ * (test = ceil(fraction × rows)), by a shuffle seeded from `(seed, windowIndex)` so the split is
+ * reproducible per window and independent of how many windows came before.
+ */
+export function splitHoldout(batch: LabeledBatch, testFraction: number, seed: number, windowIndex: number): { train: LabeledBatch; test: LabeledBatch } {
+  const rows = batch.x.rows;
+  const cols = batch.x.cols;
+  const nTest = Math.ceil(testFraction * rows);
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  new Random(deriveSeed(seed, windowIndex)).shuffle(order);
+  const take = (from: number, to: number): LabeledBatch => {
+    const n = to - from;
+    const data = new Float64Array(n * cols);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = order[from + i];
+      data.set(batch.x.data.subarray(r * cols, (r + 1) * cols), i * cols);
+      y[i] = batch.y[r];
+    }
+    return { x: { rows: n, cols, data }, y };
+  };
+  return { test: take(0, nTest), train: take(nTest, rows) };
+}

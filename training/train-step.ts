@@ -1,0 +1,112 @@
+import type { Classifier } from '../models/types';
+import type { BatchMetrics } from '../metrics/types';
+import type { SourcePosition, Window } from '../transforms/types';
+import type { Evaluation } from './evaluation';
+import { scoreModel, splitHoldout } from './evaluation';
+import type { GatePolicy } from './gate-policies';
+import { withContext } from './errors';
+
+/**
+ * Everything a training chain threads from one window to the next. Plain data: it round-trips
+ * through `encodeState`, so a snapshot of it resumes training exactly.
+ */
+export interface TrainerState<S, H = unknown> {
+  /** The model that serves: the last accepted state. */
+  readonly kept: S;
+  /**
+   * Prequential mode: `kept` plus the last window's update, waiting to be scored on the next window.
+   * Null before the first window and in holdout mode, where candidates are decided within the step.
+   */
+  readonly pending: S | null;
+  readonly gate: H;
+  /** Accepted updates so far; the kept model's version. */
+  readonly version: number;
+  /** Windows processed so far. */
+  readonly windows: number;
+  /** Rows processed so far. */
+  readonly rowsSeen: number;
+}
+
+/** The record a training chain emits for every window, accepted or not (no selection bias). */
+export interface Step<S, H = unknown> {
+  readonly index: number;
+  readonly rows: number;
+  /** Rows the metrics were computed on (all of them in prequential mode, the test split in holdout). */
+  readonly evaluatedRows: number;
+  readonly metrics: BatchMetrics;
+  /**
+   * Whether the candidate scored in this step replaced the kept model. Null when there was nothing to
+   * decide: the first prequential window scores the initial model, which nothing has updated yet.
+   */
+  readonly accepted: boolean | null;
+  readonly reason: string;
+  readonly version: number;
+  readonly positions: readonly SourcePosition[];
+  readonly state: TrainerState<S, H>;
+}
+
+export interface TrainOptions<H> {
+  readonly evaluation: Evaluation;
+  readonly gate: GatePolicy<H>;
+}
+
+export function initialTrainerState<S, H>(model: Classifier<S>, gate: GatePolicy<H>): TrainerState<S, H> {
+  return { kept: model.init(), pending: null, gate: gate.init(), version: 0, windows: 0, rowsSeen: 0 };
+}
+
+/**
+ * One window of training: score the candidate, let the gate decide, learn. Pure: it returns a new
+ * state and never touches `state`; a rejected candidate leaves `kept` as the very same object.
+ * Failures of the model are rethrown with the window index and model kind in the message.
+ */
+export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, state: TrainerState<S, H>, window: Window): Step<S, H> {
+  const where = `window ${window.index}, model '${model.kind}'`;
+  const guarded = <T>(what: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw withContext(`${what} failed at ${where}`, error);
+    }
+  };
+  const rows = window.batch.x.rows;
+  const base = { index: window.index, rows, positions: window.positions };
+  const { evaluation, gate } = options;
+
+  if (evaluation.mode === 'holdout') {
+    const { train, test } = splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, window.index);
+    const candidate = guarded('learn', () => model.learn(state.kept, train));
+    const metrics = guarded('evaluation', () => scoreModel(model, candidate, test));
+    const decision = guarded('gate', () => gate.decide(state.gate, metrics));
+    const version = decision.accept ? state.version + 1 : state.version;
+    const next: TrainerState<S, H> = {
+      kept: decision.accept ? candidate : state.kept,
+      pending: null,
+      gate: decision.history,
+      version,
+      windows: state.windows + 1,
+      rowsSeen: state.rowsSeen + rows,
+    };
+    return { ...base, evaluatedRows: test.x.rows, metrics, accepted: decision.accept, reason: decision.reason, version, state: next };
+  }
+
+  const scored = state.pending ?? state.kept;
+  const metrics = guarded('evaluation', () => scoreModel(model, scored, window.batch));
+  let kept = state.kept;
+  let history = state.gate;
+  let version = state.version;
+  let accepted: boolean | null = null;
+  let reason = 'initial model: nothing to decide';
+  if (state.pending !== null) {
+    const decision = guarded('gate', () => gate.decide(state.gate, metrics));
+    accepted = decision.accept;
+    reason = decision.reason;
+    history = decision.history;
+    if (decision.accept) {
+      kept = state.pending;
+      version += 1;
+    }
+  }
+  const pending = guarded('learn', () => model.learn(kept, window.batch));
+  const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: state.windows + 1, rowsSeen: state.rowsSeen + rows };
+  return { ...base, evaluatedRows: rows, metrics, accepted, reason, version, state: next };
+}
