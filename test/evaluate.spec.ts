@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { TestScheduler } from 'rxjs/testing';
 import { evaluate } from '../transforms/evaluate';
+import type { ModelOnWindow } from '../transforms/evaluate';
 import { scoreModel } from '../training/evaluation';
 import { errorAsValue } from './support/marbles';
 import { labelWindow, toyClassifier } from './support/toy-classifier';
@@ -30,14 +31,14 @@ describe('evaluate', () => {
 
   it('completes empty, and never emits for a silent source', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-|').pipe(evaluate(model))).toBe('-|');
-      expectObservable(cold('-').pipe(evaluate(model))).toBe('-');
+      expectObservable(cold<ModelOnWindow<typeof state>>('-|').pipe(evaluate(model))).toBe('-|');
+      expectObservable(cold<ModelOnWindow<typeof state>>('-').pipe(evaluate(model))).toBe('-');
     });
   });
 
   it('passes upstream errors through', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-#', {}, new Error('down')).pipe(evaluate(model))).toBe('-#', {}, new Error('down'));
+      expectObservable(cold<ModelOnWindow<typeof state>>('-#', undefined, new Error('down')).pipe(evaluate(model))).toBe('-#', {}, new Error('down'));
     });
   });
 

@@ -40,13 +40,13 @@ describe('gate', () => {
 
   it('completes empty on an empty source', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('--|').pipe(gate(seedGate(), champion))).toBe('--|');
+      expectObservable(cold<Candidate<typeof champion>>('--|').pipe(gate(seedGate(), champion))).toBe('--|');
     });
   });
 
   it('passes upstream errors through', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('--#', {}, new Error('boom')).pipe(gate(seedGate(), champion))).toBe('--#', {}, new Error('boom'));
+      expectObservable(cold<Candidate<typeof champion>>('--#', undefined, new Error('boom')).pipe(gate(seedGate(), champion))).toBe('--#', {}, new Error('boom'));
     });
   });
 

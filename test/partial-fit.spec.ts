@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { partialFit } from '../transforms/partial-fit';
+import type { Window } from '../transforms/types';
 import { alwaysAccept, neverAccept, seedGate, thresholdGate } from '../training/gate-policies';
 import { holdout, prequential } from '../training/evaluation';
 import { initialTrainerState, trainStep } from '../training/train-step';
@@ -42,7 +43,7 @@ describe('partialFit', () => {
 
   it('completes without values on an empty source', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('---|').pipe(partialFit(toyClassifier()))).toBe('---|');
+      expectObservable(cold<Window>('---|').pipe(partialFit(toyClassifier()))).toBe('---|');
     });
   });
 
@@ -55,7 +56,7 @@ describe('partialFit', () => {
 
   it('never emits for a source that never emits', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-').pipe(partialFit(toyClassifier()))).toBe('-');
+      expectObservable(cold<Window>('-').pipe(partialFit(toyClassifier()))).toBe('-');
     });
   });
 

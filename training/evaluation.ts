@@ -1,6 +1,6 @@
 import type { Classifier, LabeledBatch } from '../models/types';
 import { Random, deriveSeed } from '../models/random';
-import type { BatchMetrics } from '../metrics/types';
+import type { BatchMetrics, Scored } from '../metrics/types';
 import { scoreBatch } from '../metrics/score-batch';
 
 /**
@@ -27,8 +27,8 @@ export function holdout(options: { testFraction?: number; seed?: number } = {}):
   return Object.freeze({ mode: 'holdout', testFraction, seed });
 }
 
-/** Scores `state` of `model` on every row of `batch`. */
-export function scoreModel<S>(model: Classifier<S>, state: S, batch: LabeledBatch): BatchMetrics {
+/** The predictions of `state` of `model` on every row of `batch`, in the shape the metrics consume. */
+export function predictScored<S>(model: Classifier<S>, state: S, batch: LabeledBatch): Scored {
   const proba = model.predictProba(state, batch.x);
   const k = model.nClasses;
   const rows = batch.x.rows;
@@ -38,7 +38,12 @@ export function scoreModel<S>(model: Classifier<S>, state: S, batch: LabeledBatc
     for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
     predicted[r] = best;
   }
-  return scoreBatch({ nClasses: k, y: batch.y, predicted, proba });
+  return { nClasses: k, y: batch.y, predicted, proba };
+}
+
+/** Scores `state` of `model` on every row of `batch`. */
+export function scoreModel<S>(model: Classifier<S>, state: S, batch: LabeledBatch): BatchMetrics {
+  return scoreBatch(predictScored(model, state, batch));
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Classifier } from '../models/types';
-import type { BatchMetrics } from '../metrics/types';
+import type { BatchMetrics, Scored } from '../metrics/types';
 import type { SourcePosition, Window } from '../transforms/types';
 import type { Evaluation } from './evaluation';
-import { scoreModel, splitHoldout } from './evaluation';
+import { predictScored, splitHoldout } from './evaluation';
+import { scoreBatch } from '../metrics/score-batch';
 import type { GatePolicy } from './gate-policies';
 import { withContext } from './errors';
 
@@ -34,6 +35,8 @@ export interface Step<S, H = unknown> {
   /** Rows the metrics were computed on (all of them in prequential mode, the test split in holdout). */
   readonly evaluatedRows: number;
   readonly metrics: BatchMetrics;
+  /** The predictions behind `metrics`, for running metrics over many windows (see `trackMetrics`). */
+  readonly scored: Scored;
   /**
    * Whether the candidate scored in this step replaced the kept model. Null when there was nothing to
    * decide: the first prequential window scores the initial model, which nothing has updated yet.
@@ -75,7 +78,8 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
   if (evaluation.mode === 'holdout') {
     const { train, test } = splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, window.index);
     const candidate = guarded('learn', () => model.learn(state.kept, train));
-    const metrics = guarded('evaluation', () => scoreModel(model, candidate, test));
+    const scored = guarded('evaluation', () => predictScored(model, candidate, test));
+    const metrics = guarded('evaluation', () => scoreBatch(scored));
     const decision = guarded('gate', () => gate.decide(state.gate, metrics));
     const version = decision.accept ? state.version + 1 : state.version;
     const next: TrainerState<S, H> = {
@@ -86,11 +90,11 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
       windows: state.windows + 1,
       rowsSeen: state.rowsSeen + rows,
     };
-    return { ...base, evaluatedRows: test.x.rows, metrics, accepted: decision.accept, reason: decision.reason, version, state: next };
+    return { ...base, evaluatedRows: test.x.rows, metrics, scored, accepted: decision.accept, reason: decision.reason, version, state: next };
   }
 
-  const scored = state.pending ?? state.kept;
-  const metrics = guarded('evaluation', () => scoreModel(model, scored, window.batch));
+  const scored = guarded('evaluation', () => predictScored(model, state.pending ?? state.kept, window.batch));
+  const metrics = guarded('evaluation', () => scoreBatch(scored));
   let kept = state.kept;
   let history = state.gate;
   let version = state.version;
@@ -108,5 +112,5 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
   }
   const pending = guarded('learn', () => model.learn(kept, window.batch));
   const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: state.windows + 1, rowsSeen: state.rowsSeen + rows };
-  return { ...base, evaluatedRows: rows, metrics, accepted, reason, version, state: next };
+  return { ...base, evaluatedRows: rows, metrics, scored, accepted, reason, version, state: next };
 }
