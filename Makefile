@@ -13,7 +13,7 @@ typecheck: install
 	npx tsc -p tsconfig.json
 
 test: typecheck
-	npx mocha
+	npx mocha 'test/**/*.spec.ts'
 
 run: install
 	npx tsx pipelines/train-in-memory.ts
