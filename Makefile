@@ -16,7 +16,7 @@ test: typecheck
 	npx mocha 'test/**/*.spec.ts'
 
 run: install
-	npx tsx pipelines/train-in-memory.ts
+	npx tsx pipelines/main.ts $(ARGS)
 
 bench: install
 	node --import tsx bench/learner-core.ts

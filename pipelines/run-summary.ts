@@ -1,6 +1,7 @@
 /** Counting and printing what a training run did: the closing summary of every training pipeline. */
 import type { TrackedMetrics } from '../metrics/tracker';
 import type { BatchMetrics } from '../metrics/types';
+import type { RunSummaryFile } from '../io/artifacts/run-summary-json';
 
 export interface RunSummary {
   readonly windows: number;
@@ -38,22 +39,29 @@ export function countDecisions(summary: RunSummary | undefined, step: CountableS
   };
 }
 
-export function formatSummary(summary: RunSummary, wallSeconds: number, setup: Record<string, string>): string {
-  const rate = summary.records / wallSeconds;
+/** The summary as an aligned two-column table for the console. */
+export function formatSummary(summary: RunSummaryFile): string {
+  const number = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
   const rows: [string, string][] = [
-    ...Object.entries(setup),
-    ['windows', String(summary.windows)],
-    ['records', String(summary.records)],
+    ['model', summary.model ?? 'n/a'],
+    ['gate', summary.gate ?? 'n/a'],
+    ['evaluation', summary.evaluation ?? 'n/a'],
+    ['messages', String(summary.messages)],
+    ['records trained', String(summary.records)],
+    ['windows', String(summary.batches)],
     ['updates accepted', String(summary.accepted)],
     ['updates rejected', String(summary.rejected)],
-    ['model version', String(summary.version)],
-    ['accuracy (all rows)', summary.cumulative.accuracy.toFixed(4)],
-    ['F1 (all rows)', summary.cumulative.f1.toFixed(4)],
-    ['log loss (all rows)', summary.cumulative.logLoss.toFixed(4)],
-    ['ROC AUC (all rows)', `${summary.cumulative.rocAuc.toFixed(4)} ± ${summary.cumulative.rocAucErrorBound.toExponential(1)}`],
-    ['wall time', `${wallSeconds.toFixed(2)} s`],
-    ['records/s', Math.round(rate).toLocaleString('en-US')],
+    ['dead-lettered', String(summary.deadLettered)],
+    ['model version', String(summary.modelVersion ?? 'n/a')],
+    ['accuracy (all rows)', number(summary.finalAccuracy)],
+    ['F1 (all rows)', number(summary.finalF1)],
+    ['log loss (all rows)', number(summary.finalLogLoss)],
+    ['ROC AUC (all rows)', summary.finalRocAuc == null ? 'n/a' : `${number(summary.finalRocAuc)} ± ${(summary.finalRocAucErrorBound ?? 0).toExponential(1)}`],
+    ['wall time', `${summary.wallSeconds.toFixed(2)} s`],
+    ['records/s', summary.recordsPerSecond === null ? 'n/a' : summary.recordsPerSecond.toLocaleString('en-US')],
   ];
+  if (summary.chart !== undefined) rows.push(['chart', summary.chart]);
+  if (summary.metricsCsv !== undefined) rows.push(['metrics CSV', summary.metricsCsv]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

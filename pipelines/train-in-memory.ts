@@ -13,6 +13,7 @@ import { partialFit } from '../transforms/partial-fit';
 import { trackMetrics } from '../transforms/track-metrics';
 import { parseTrainingChoices, TRAINING_OPTION_SPECS, TRAINING_USAGE } from './training-options';
 import { countDecisions, formatSummary } from './run-summary';
+import { runSummaryFile } from '../io/artifacts/run-summary-json';
 
 const USAGE = `usage: npx tsx pipelines/train-in-memory.ts [options]
   --messages N          messages to generate (default 10000, each 100–109 rows)
@@ -50,11 +51,15 @@ async function main(argv: string[]): Promise<void> {
       reduce(countDecisions, undefined),
     ),
   );
-  if (summary === undefined) {
-    console.log('no messages: nothing trained');
-    return;
-  }
-  console.log(formatSummary(summary, (performance.now() - started) / 1000, { model: model.kind, gate: gate.name, evaluation: evaluation.mode }));
+  const file = runSummaryFile(summary, {
+    messages: summary?.windows ?? 0,
+    deadLettered: 0,
+    wallSeconds: (performance.now() - started) / 1000,
+    model: model.kind,
+    gate: gate.name,
+    evaluation: evaluation.mode,
+  });
+  console.log(formatSummary(file));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

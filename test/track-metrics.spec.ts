@@ -23,8 +23,9 @@ describe('trackMetrics', () => {
 
   it('adds cumulative metrics over every item so far', () => {
     const afterA = updateTracker(tracker({ kind: 'cumulative' }, 2), items.a.scored);
-    const A = { ...items.a, tracked: readMetrics(afterA) };
-    const B = { ...items.b, tracked: readMetrics(updateTracker(afterA, items.b.scored)) };
+    const A = { ...items.a, tracked: readMetrics(afterA), trackerState: afterA };
+    const afterB = updateTracker(afterA, items.b.scored);
+    const B = { ...items.b, tracked: readMetrics(afterB), trackerState: afterB };
     assert.equal(A.tracked.accuracy, 2 / 3);
     assert.equal(B.tracked.accuracy, 3 / 5);
     scheduler.run(({ cold, expectObservable }) => {
@@ -35,9 +36,10 @@ describe('trackMetrics', () => {
   it('tracks a rolling window of the last rows', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const rolled = cold('-a-b|', items).pipe(trackMetrics({ kind: 'rolling', size: 2 }, 2));
-      const last = readMetrics(updateTracker(updateTracker(tracker({ kind: 'rolling', size: 2 }, 2), items.a.scored), items.b.scored));
-      assert.equal(last.rows, 2);
-      expectObservable(rolled).toBe('-x-B|', { x: { ...items.a, tracked: readMetrics(updateTracker(tracker({ kind: 'rolling', size: 2 }, 2), items.a.scored)) }, B: { ...items.b, tracked: last } });
+      const first = updateTracker(tracker({ kind: 'rolling', size: 2 }, 2), items.a.scored);
+      const second = updateTracker(first, items.b.scored);
+      assert.equal(readMetrics(second).rows, 2);
+      expectObservable(rolled).toBe('-x-B|', { x: { ...items.a, tracked: readMetrics(first), trackerState: first }, B: { ...items.b, tracked: readMetrics(second), trackerState: second } });
     });
   });
 
@@ -58,7 +60,8 @@ describe('trackMetrics', () => {
   it('unsubscribes from the source', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a---b|', items);
-      const A = { ...items.a, tracked: readMetrics(updateTracker(tracker({ kind: 'window' }, 2), items.a.scored)) };
+      const state = updateTracker(tracker({ kind: 'window' }, 2), items.a.scored);
+      const A = { ...items.a, tracked: readMetrics(state), trackerState: state };
       expectObservable(source.pipe(trackMetrics({ kind: 'window' }, 2)), '^--!').toBe('-A--', { A });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
@@ -70,6 +73,15 @@ describe('trackMetrics', () => {
       const result = errorAsValue(cold('-a|', { a: bad }).pipe(trackMetrics({ kind: 'cumulative' }, 2)));
       const E = { error: 'trackMetrics: updateTracker: proba[row 0, class 0] is NaN; probabilities must be finite', cause: new Error('updateTracker: proba[row 0, class 0] is NaN; probabilities must be finite') };
       expectObservable(result).toBe('-(E|)', { E });
+    });
+  });
+
+  it('continues from a restored tracker state', () => {
+    const afterA = updateTracker(tracker({ kind: 'cumulative' }, 2), items.a.scored);
+    const afterB = updateTracker(afterA, items.b.scored);
+    scheduler.run(({ cold, expectObservable }) => {
+      const resumed = cold('-b|', items).pipe(trackMetrics({ kind: 'cumulative' }, 2, { initial: afterA }));
+      expectObservable(resumed).toBe('-B|', { B: { ...items.b, tracked: readMetrics(afterB), trackerState: afterB } });
     });
   });
 
