@@ -1,6 +1,7 @@
 // KafkaJS 2.2.4 against a real Kafka 4.x broker: topics, consumer groups with committed offsets,
 // and transactions (offsets committed inside a transaction; aborted records hidden from read-committed readers).
 import assert from 'node:assert/strict';
+import { ensureTopics } from '../io/kafka/topics';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { ensureBroker, type LocalBroker } from '../io/kafka/local-broker';
 
@@ -46,8 +47,9 @@ describe('Kafka smoke test: KafkaJS 2.2.4 against the local broker', function ()
   }
 
   async function createTopic(name: string): Promise<void> {
-    const created = await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
-    assert.equal(created, true, `topic ${name} was not created`);
+    // ensureTopics retries the 'does not host this topic-partition' answers of a freshly started broker.
+    const result = await ensureTopics({ brokers: broker.brokers }, [{ topic: name, numPartitions: 1 }]);
+    assert.deepEqual(result.created, [name], `topic ${name} was not created`);
   }
 
   /**

@@ -30,6 +30,7 @@ export interface TrainerState<S, H = unknown> {
 
 /** The record a training chain emits for every window, accepted or not (no selection bias). */
 export interface Step<S, H = unknown> {
+  /** Windows the trainer processed before this one: continues across restarts from a snapshot. */
   readonly index: number;
   readonly rows: number;
   /** Rows the metrics were computed on (all of them in prequential mode, the test split in holdout). */
@@ -63,7 +64,9 @@ export function initialTrainerState<S, H>(model: Classifier<S>, gate: GatePolicy
  * Failures of the model are rethrown with the window index and model kind in the message.
  */
 export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, state: TrainerState<S, H>, window: Window): Step<S, H> {
-  const where = `window ${window.index}, model '${model.kind}'`;
+  // Counted by the trainer, not the window operator, so indexes (and holdout splits) continue across restarts.
+  const index = state.windows;
+  const where = `window ${index}, model '${model.kind}'`;
   const guarded = <T>(what: string, run: () => T): T => {
     try {
       return run();
@@ -72,11 +75,11 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
     }
   };
   const rows = window.batch.x.rows;
-  const base = { index: window.index, rows, positions: window.positions };
+  const base = { index, rows, positions: window.positions };
   const { evaluation, gate } = options;
 
   if (evaluation.mode === 'holdout') {
-    const { train, test } = splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, window.index);
+    const { train, test } = splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, index);
     const candidate = guarded('learn', () => model.learn(state.kept, train));
     const scored = guarded('evaluation', () => predictScored(model, candidate, test));
     const metrics = guarded('evaluation', () => scoreBatch(scored));
