@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: install typecheck test unit run bench fixtures clean
+.PHONY: install typecheck test unit run compare bench fixtures clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -17,6 +17,10 @@ test: typecheck
 
 run: install
 	npx tsx pipelines/main.ts $(ARGS)
+
+# The leaderboard: several models on one stream in one pass (out/leaderboard.md, out/leaderboard.svg).
+compare: install
+	npx tsx pipelines/compare.ts $(ARGS)
 
 bench: install
 	node --import tsx bench/learner-core.ts
