@@ -259,7 +259,7 @@ export function sgdCoefficients(params: SgdParams, state: SgdState): { coef: Flo
 /** rows × problems (1 column for two classes) decision values `x·coef + intercept`. */
 export function decisionFunctionSgd(params: SgdParams, state: SgdState, x: Matrix): Float64Array {
   const nf = params.nFeatures;
-  if (x.cols !== nf) throw new Error(`sgd predict: the matrix has ${x.cols} feature columns, expected nFeatures = ${nf}`);
+  checkColumns(params, x);
   const { coef, intercept } = sgdCoefficients(params, state);
   const problems = problemCount(params);
   const data = x.data;
@@ -282,18 +282,11 @@ export function decisionFunctionSgd(params: SgdParams, state: SgdState, x: Matri
  * monotone squashing (scikit-learn offers no probabilities for them).
  */
 export function predictProbaSgd(params: SgdParams, state: SgdState, x: Matrix): Float64Array {
+  const k = params.nClasses;
+  if (k === 2) return binaryProbaSgd(params, state, x);
   const scores = decisionFunctionSgd(params, state, x);
   const squash = params.loss === 'modified_huber' ? clippedLinear : sigmoid;
-  const k = params.nClasses;
   const out = new Float64Array(x.rows * k);
-  if (k === 2) {
-    for (let r = 0; r < x.rows; r++) {
-      const positive = squash(scores[r]);
-      out[2 * r] = 1 - positive;
-      out[2 * r + 1] = positive;
-    }
-    return out;
-  }
   for (let r = 0; r < x.rows; r++) {
     const base = r * k;
     let sum = 0;
@@ -305,6 +298,33 @@ export function predictProbaSgd(params: SgdParams, state: SgdState, x: Matrix): 
     for (let c = 0; c < k; c++) out[base + c] /= sum;
   }
   return out;
+}
+
+/**
+ * The binary case of `predictProbaSgd` in one pass, without the intermediate decision values (the
+ * per-window hot path of training): the same dot products in the same order, so the same bits.
+ */
+function binaryProbaSgd(params: SgdParams, state: SgdState, x: Matrix): Float64Array {
+  checkColumns(params, x);
+  const nf = params.nFeatures;
+  const { coef, intercept } = sgdCoefficients(params, state);
+  const b = intercept[0];
+  const huber = params.loss === 'modified_huber';
+  const { rows, data } = x;
+  const out = new Float64Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    const base = r * nf;
+    let dot = 0;
+    for (let j = 0; j < nf; j++) dot += data[base + j] * coef[j];
+    const positive = huber ? clippedLinear(dot + b) : sigmoid(dot + b);
+    out[2 * r] = 1 - positive;
+    out[2 * r + 1] = positive;
+  }
+  return out;
+}
+
+function checkColumns(params: SgdParams, x: Matrix): void {
+  if (x.cols !== params.nFeatures) throw new Error(`sgd predict: the matrix has ${x.cols} feature columns, expected nFeatures = ${params.nFeatures}`);
 }
 
 function sigmoid(f: number): number {

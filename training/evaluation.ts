@@ -33,10 +33,14 @@ export function predictScored<S>(model: Classifier<S>, state: S, batch: LabeledB
   const k = model.nClasses;
   const rows = batch.x.rows;
   const predicted = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-    predicted[r] = best;
+  if (k === 2) {
+    for (let r = 0; r < rows; r++) predicted[r] = proba[2 * r + 1] > proba[2 * r] ? 1 : 0;
+  } else {
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
+      predicted[r] = best;
+    }
   }
   return { nClasses: k, y: batch.y, predicted, proba };
 }

@@ -66,54 +66,56 @@ export function initialTrainerState<S, H>(model: Classifier<S>, gate: GatePolicy
 export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, state: TrainerState<S, H>, window: Window): Step<S, H> {
   // Counted by the trainer, not the window operator, so indexes (and holdout splits) continue across restarts.
   const index = state.windows;
-  const where = `window ${index}, model '${model.kind}'`;
-  const guarded = <T>(what: string, run: () => T): T => {
-    try {
-      return run();
-    } catch (error) {
-      throw withContext(`${what} failed at ${where}`, error);
-    }
-  };
   const rows = window.batch.x.rows;
-  const base = { index, rows, positions: window.positions };
   const { evaluation, gate } = options;
-
-  if (evaluation.mode === 'holdout') {
-    const { train, test } = splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, index);
-    const candidate = guarded('learn', () => model.learn(state.kept, train));
-    const scored = guarded('evaluation', () => predictScored(model, candidate, test));
-    const metrics = guarded('evaluation', () => scoreBatch(scored));
-    const decision = guarded('gate', () => gate.decide(state.gate, metrics));
-    const version = decision.accept ? state.version + 1 : state.version;
-    const next: TrainerState<S, H> = {
-      kept: decision.accept ? candidate : state.kept,
-      pending: null,
-      gate: decision.history,
-      version,
-      windows: state.windows + 1,
-      rowsSeen: state.rowsSeen + rows,
-    };
-    return { ...base, evaluatedRows: test.x.rows, metrics, scored, accepted: decision.accept, reason: decision.reason, version, state: next };
-  }
-
-  const scored = guarded('evaluation', () => predictScored(model, state.pending ?? state.kept, window.batch));
-  const metrics = guarded('evaluation', () => scoreBatch(scored));
-  let kept = state.kept;
-  let history = state.gate;
-  let version = state.version;
-  let accepted: boolean | null = null;
-  let reason = 'initial model: nothing to decide';
-  if (state.pending !== null) {
-    const decision = guarded('gate', () => gate.decide(state.gate, metrics));
-    accepted = decision.accept;
-    reason = decision.reason;
-    history = decision.history;
-    if (decision.accept) {
-      kept = state.pending;
-      version += 1;
+  const split = evaluation.mode === 'holdout' ? splitHoldout(window.batch, evaluation.testFraction, evaluation.seed, index) : null;
+  // Plain try/catch rather than a closure per stage: this runs once per window on the hot path.
+  let stage = 'evaluation';
+  try {
+    if (split !== null) {
+      const { train, test } = split;
+      stage = 'learn';
+      const candidate = model.learn(state.kept, train);
+      stage = 'evaluation';
+      const scored = predictScored(model, candidate, test);
+      const metrics = scoreBatch(scored);
+      stage = 'gate';
+      const decision = gate.decide(state.gate, metrics);
+      const version = decision.accept ? state.version + 1 : state.version;
+      const next: TrainerState<S, H> = {
+        kept: decision.accept ? candidate : state.kept,
+        pending: null,
+        gate: decision.history,
+        version,
+        windows: index + 1,
+        rowsSeen: state.rowsSeen + rows,
+      };
+      return { index, rows, positions: window.positions, evaluatedRows: test.x.rows, metrics, scored, accepted: decision.accept, reason: decision.reason, version, state: next };
     }
+
+    const scored = predictScored(model, state.pending ?? state.kept, window.batch);
+    const metrics = scoreBatch(scored);
+    let kept = state.kept;
+    let history = state.gate;
+    let version = state.version;
+    let accepted: boolean | null = null;
+    let reason = 'initial model: nothing to decide';
+    if (state.pending !== null) {
+      stage = 'gate';
+      const decision = gate.decide(state.gate, metrics);
+      accepted = decision.accept;
+      reason = decision.reason;
+      history = decision.history;
+      if (decision.accept) {
+        kept = state.pending;
+        version += 1;
+      }
+    }
+    stage = 'learn';
+    const pending = model.learn(kept, window.batch);
+    const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: index + 1, rowsSeen: state.rowsSeen + rows };
+    return { index, rows, positions: window.positions, evaluatedRows: rows, metrics, scored, accepted, reason, version, state: next };
+  } catch (error) {
+    throw withContext(`${stage} failed at window ${index}, model '${model.kind}'`, error);
   }
-  const pending = guarded('learn', () => model.learn(kept, window.batch));
-  const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: state.windows + 1, rowsSeen: state.rowsSeen + rows };
-  return { ...base, evaluatedRows: rows, metrics, scored, accepted, reason, version, state: next };
 }

@@ -22,6 +22,12 @@ import { TypedArraySlab } from './slab';
 import { asBuffer, readSingleObjectHeader, SINGLE_OBJECT_HEADER_BYTES, writeSingleObjectHeader } from './single-object';
 
 export const CLICKSTREAM_FINGERPRINT = schemaFingerprint(CLICKSTREAM_BATCH_TYPE);
+/** The 10 header bytes of a current-schema message, compared byte by byte (no BigInt per message). */
+const CURRENT_HEADER = (() => {
+  const header = Buffer.alloc(SINGLE_OBJECT_HEADER_BYTES);
+  writeSingleObjectHeader(header, CLICKSTREAM_FINGERPRINT);
+  return Uint8Array.from(header);
+})();
 
 const DOUBLE_BYTES = 8;
 /** Avro doubles are little-endian; on such a host their bytes are a Float64Array's bytes. */
@@ -101,10 +107,16 @@ export function decodeClickstream(bytes: Uint8Array, options: ClickstreamDecodeO
   if (!Number.isInteger(expected) || expected < 1) {
     throw new RangeError(`decodeClickstream: nFeatures must be an integer >= 1, got ${expected}`);
   }
+  if (hasCurrentHeader(bytes)) return decodeCurrent(asBuffer(bytes), expected);
   const header = readSingleObjectHeader(bytes);
   if (!header.ok) return header;
-  if (header.fingerprint === CLICKSTREAM_FINGERPRINT) return decodeCurrent(asBuffer(bytes), expected);
   return decodeResolved(asBuffer(bytes), header.fingerprint, expected, options.registry ?? PROJECT_REGISTRY);
+}
+
+function hasCurrentHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < SINGLE_OBJECT_HEADER_BYTES) return false;
+  for (let i = 0; i < SINGLE_OBJECT_HEADER_BYTES; i++) if (bytes[i] !== CURRENT_HEADER[i]) return false;
+  return true;
 }
 
 function decodeCurrent(buf: Buffer, expected: number): DecodeOutcome {
@@ -227,7 +239,12 @@ function readInts(cursor: AvroReader): Int32Array | undefined {
     if (count === 0) break;
     // Every int takes at least one byte.
     if (count > cursor.end - cursor.pos) return undefined;
-    for (let i = 0; i < count; i++) if (Number.isNaN(cursor.readInt())) return undefined;
+    const { buf } = cursor;
+    let i = 0;
+    // One-byte varints (-64 … 63, which includes the labels 0 and 1) are skipped without a call.
+    for (let pos = cursor.pos; i < count && buf[pos] < 0x80; i++) pos++;
+    cursor.pos += i;
+    for (; i < count; i++) if (Number.isNaN(cursor.readInt())) return undefined;
     total += count;
   }
   const end = cursor.pos;
