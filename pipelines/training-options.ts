@@ -9,25 +9,31 @@ import { holdout, prequential } from '../training/evaluation';
 import type { GatePolicy } from '../training/gate-policies';
 import { alwaysAccept, neverAccept, relativeToAcceptedMean, thresholdGate } from '../training/gate-policies';
 import type { MetricName } from '../metrics/types';
+import { createDetector } from '../drift/catalog';
+import type { DriftOptions, DriftResponseKind } from '../training/drift-response';
 
 export const TRAINING_USAGE = `
   --model NAME          ${CLASSIFIER_NAMES.join(' | ')}           (default sgd: the seed's SGD log_loss, eta0 0.001)
   --model-options JSON  hyperparameters, e.g. '{"learningRate":"optimal","alpha":1e-5,"average":true}'
   --gate RULE           seed | always | never | METRIC>=VALUE | METRIC<=VALUE | METRIC>FACTORxMEAN
                         (default seed: f1 > 0.95 × mean of accepted f1)
-  --evaluation MODE     prequential | holdout               (default prequential; holdout = the seed's 80/20)`;
+  --evaluation MODE     prequential | holdout               (default prequential; holdout = the seed's 80/20)
+  --drift SPEC          none | DETECTOR:RESPONSE, e.g. adwin:reset-model (default none)
+                        detectors adwin | page-hinkley | ddm | eddm; responses reset-gate | reset-model | background`;
 
 export const TRAINING_OPTION_SPECS = {
   model: { type: 'string', default: 'sgd' },
   'model-options': { type: 'string', default: '{}' },
   gate: { type: 'string', default: 'seed' },
   evaluation: { type: 'string', default: 'prequential' },
+  drift: { type: 'string', default: 'none' },
 } as const;
 
 export interface TrainingChoices {
   readonly model: Classifier<unknown>;
   readonly gate: GatePolicy<unknown>;
   readonly evaluation: Evaluation;
+  readonly drift?: DriftOptions<unknown>;
 }
 
 export function parseGate(rule: string): GatePolicy<unknown> {
@@ -51,7 +57,21 @@ export function parseEvaluation(mode: string): Evaluation {
   throw new RangeError(`--evaluation: unknown mode ${JSON.stringify(mode)}; use prequential or holdout`);
 }
 
-export function parseTrainingChoices(values: { model: string; 'model-options': string; gate: string; evaluation: string }, nFeatures: number, nClasses = 2): TrainingChoices {
+const DRIFT_RESPONSES: readonly DriftResponseKind[] = ['reset-gate', 'reset-model', 'background'];
+
+/** `none` or `detector:response`; `background` gets a twin detector with a 5× larger delta as its warning. */
+export function parseDrift(spec: string): DriftOptions<unknown> | undefined {
+  if (spec === 'none') return undefined;
+  const [name, response] = spec.split(':');
+  if (!DRIFT_RESPONSES.includes(response as DriftResponseKind)) {
+    throw new RangeError(`--drift: use none or DETECTOR:RESPONSE with RESPONSE one of ${DRIFT_RESPONSES.join(', ')}, got ${JSON.stringify(spec)}`);
+  }
+  const detector = createDetector(name);
+  const warningDetector = response === 'background' ? createDetector(name, name === 'adwin' ? { delta: 0.01 } : {}) : undefined;
+  return { detector, response: response as DriftResponseKind, warningDetector };
+}
+
+export function parseTrainingChoices(values: { model: string; 'model-options': string; gate: string; evaluation: string; drift?: string }, nFeatures: number, nClasses = 2): TrainingChoices {
   let extra: unknown;
   try {
     extra = JSON.parse(values['model-options']);
@@ -63,5 +83,6 @@ export function parseTrainingChoices(values: { model: string; 'model-options': s
     model: createClassifier(values.model, { nFeatures, nClasses, ...(extra as Record<string, unknown>) }),
     gate: parseGate(values.gate),
     evaluation: parseEvaluation(values.evaluation),
+    drift: parseDrift(values.drift ?? 'none'),
   };
 }

@@ -6,6 +6,8 @@ import { predictScored, splitHoldout } from './evaluation';
 import { scoreBatch } from '../metrics/score-batch';
 import type { GatePolicy } from './gate-policies';
 import { withContext } from './errors';
+import type { DriftOptions, DriftState } from './drift-response';
+import { initialDriftState, modelAfterDrift, observeDrift } from './drift-response';
 
 /**
  * Everything a training chain threads from one window to the next. Plain data: it round-trips
@@ -26,6 +28,8 @@ export interface TrainerState<S, H = unknown> {
   readonly windows: number;
   /** Rows processed so far. */
   readonly rowsSeen: number;
+  /** Drift detection state when the trainer is drift-aware (see `drift-response`), else null. */
+  readonly drift: DriftState<S, unknown> | null;
 }
 
 /** The record a training chain emits for every window, accepted or not (no selection bias). */
@@ -46,16 +50,20 @@ export interface Step<S, H = unknown> {
   readonly reason: string;
   readonly version: number;
   readonly positions: readonly SourcePosition[];
+  /** True when the drift detector fired on this window's errors (always false without one). */
+  readonly drift: boolean;
   readonly state: TrainerState<S, H>;
 }
 
 export interface TrainOptions<H> {
   readonly evaluation: Evaluation;
   readonly gate: GatePolicy<H>;
+  /** Makes the trainer drift-aware: on a detected drift the gate's history resets and the model responds. */
+  readonly drift?: DriftOptions<unknown>;
 }
 
-export function initialTrainerState<S, H>(model: Classifier<S>, gate: GatePolicy<H>): TrainerState<S, H> {
-  return { kept: model.init(), pending: null, gate: gate.init(), version: 0, windows: 0, rowsSeen: 0 };
+export function initialTrainerState<S, H>(model: Classifier<S>, gate: GatePolicy<H>, drift?: DriftOptions<unknown>): TrainerState<S, H> {
+  return { kept: model.init(), pending: null, gate: gate.init(), version: 0, windows: 0, rowsSeen: 0, drift: drift === undefined ? null : initialDriftState<S, unknown>(drift) };
 }
 
 /**
@@ -79,30 +87,44 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
       stage = 'evaluation';
       const scored = predictScored(model, candidate, test);
       const metrics = scoreBatch(scored);
+      stage = 'drift detection';
+      const observed = options.drift !== undefined && state.drift !== null ? observeDrift(model, options.drift, state.drift, scored, train) : null;
+      const drifted = observed?.drift === true;
       stage = 'gate';
-      const decision = gate.decide(state.gate, metrics);
-      const version = decision.accept ? state.version + 1 : state.version;
+      const decision = gate.decide(drifted ? gate.init() : state.gate, metrics);
+      let kept = decision.accept ? candidate : state.kept;
+      let version = decision.accept ? state.version + 1 : state.version;
+      if (drifted) {
+        const replaced = modelAfterDrift(model, options.drift!, observed!.background, kept);
+        if (replaced !== kept) version += 1;
+        kept = replaced;
+      }
       const next: TrainerState<S, H> = {
-        kept: decision.accept ? candidate : state.kept,
+        kept,
         pending: null,
         gate: decision.history,
         version,
         windows: index + 1,
         rowsSeen: state.rowsSeen + rows,
+        drift: observed?.state ?? state.drift,
       };
-      return { index, rows, positions: window.positions, evaluatedRows: test.x.rows, metrics, scored, accepted: decision.accept, reason: decision.reason, version, state: next };
+      const reason = drifted ? `drift detected (${options.drift!.response}); ${decision.reason}` : decision.reason;
+      return { index, rows, positions: window.positions, evaluatedRows: test.x.rows, metrics, scored, accepted: decision.accept, reason, version, drift: drifted, state: next };
     }
 
     const scored = predictScored(model, state.pending ?? state.kept, window.batch);
     const metrics = scoreBatch(scored);
+    stage = 'drift detection';
+    const observed = options.drift !== undefined && state.drift !== null ? observeDrift(model, options.drift, state.drift, scored, window.batch) : null;
+    const drifted = observed?.drift === true;
     let kept = state.kept;
-    let history = state.gate;
+    let history = drifted ? gate.init() : state.gate;
     let version = state.version;
     let accepted: boolean | null = null;
     let reason = 'initial model: nothing to decide';
     if (state.pending !== null) {
       stage = 'gate';
-      const decision = gate.decide(state.gate, metrics);
+      const decision = gate.decide(history, metrics);
       accepted = decision.accept;
       reason = decision.reason;
       history = decision.history;
@@ -111,10 +133,16 @@ export function trainStep<S, H>(model: Classifier<S>, options: TrainOptions<H>, 
         version += 1;
       }
     }
+    if (drifted) {
+      const replaced = modelAfterDrift(model, options.drift!, observed!.background, kept);
+      if (replaced !== kept) version += 1;
+      kept = replaced;
+      reason = `drift detected (${options.drift!.response}); ${reason}`;
+    }
     stage = 'learn';
     const pending = model.learn(kept, window.batch);
-    const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: index + 1, rowsSeen: state.rowsSeen + rows };
-    return { index, rows, positions: window.positions, evaluatedRows: rows, metrics, scored, accepted, reason, version, state: next };
+    const next: TrainerState<S, H> = { kept, pending, gate: history, version, windows: index + 1, rowsSeen: state.rowsSeen + rows, drift: observed?.state ?? state.drift };
+    return { index, rows, positions: window.positions, evaluatedRows: rows, metrics, scored, accepted, reason, version, drift: drifted, state: next };
   } catch (error) {
     throw withContext(`${stage} failed at window ${index}, model '${model.kind}'`, error);
   }

@@ -8,6 +8,7 @@ import { seedGate } from '../training/gate-policies';
 import type { Step, TrainerState } from '../training/train-step';
 import { initialTrainerState, trainStep } from '../training/train-step';
 import type { Window } from './types';
+import type { DriftOptions } from '../training/drift-response';
 
 export interface PartialFitOptions<S, H> {
   /** How candidates are scored; default prequential (test-then-train). */
@@ -16,6 +17,11 @@ export interface PartialFitOptions<S, H> {
   readonly gate?: GatePolicy<H>;
   /** Resume from a snapshot of a trainer state instead of a fresh model. */
   readonly initial?: TrainerState<S, H>;
+  /**
+   * Drift awareness: a detector on the served model's row errors; on a drift the gate's history resets
+   * and the model keeps learning, restarts, or is replaced by a background model (`training/drift-response`).
+   */
+  readonly drift?: DriftOptions<unknown>;
 }
 
 /**
@@ -43,8 +49,11 @@ export function partialFit<S, H = AcceptedMeanHistory>(
 ): OperatorFunction<Window, Step<S, H>> {
   const evaluation = options.evaluation ?? prequential();
   const gate = options.gate ?? (seedGate() as unknown as GatePolicy<H>);
-  const start = options.initial ?? initialTrainerState(model, gate);
-  const trainOptions = { evaluation, gate };
+  const start = options.initial ?? initialTrainerState(model, gate, options.drift);
+  if (options.drift !== undefined && start.drift === null) {
+    throw new RangeError('partialFit: the initial state has no drift state but the drift option is set; start it with initialTrainerState(model, gate, drift)');
+  }
+  const trainOptions = { evaluation, gate, drift: options.drift };
   return scan<Window, Step<S, H>, Step<S, H> | null>(
     (previous, window) => trainStep(model, trainOptions, previous === null ? start : previous.state, window),
     null,

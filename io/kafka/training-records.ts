@@ -7,6 +7,7 @@ import { decodeState, encodeState } from '../../models/state-codec';
 import type { TrackerState } from '../../metrics/tracker';
 import { restoreTracker } from '../../metrics/tracker-restore';
 import type { Step, TrainerState } from '../../training/train-step';
+import { initialDriftState, type DriftOptions, type DriftState } from '../../training/drift-response';
 import type { SourcePosition } from '../../transforms/types';
 import { recordCodecs, type ModelSnapshotRecord, type StepMetricsRecord } from '../avro/schemas';
 import type { OutgoingRecord } from './records';
@@ -108,7 +109,7 @@ export function decodeSnapshot(bytes: Uint8Array): ModelSnapshotRecord {
  * The checkpoint inside a snapshot, validated against `model`: a snapshot of another kind or shape
  * is refused with a message that says which.
  */
-export function restoreCheckpoint<S, H>(model: Classifier<S>, snapshot: ModelSnapshotRecord): CheckpointState<S, H> {
+export function restoreCheckpoint<S, H>(model: Classifier<S>, snapshot: ModelSnapshotRecord, drift?: DriftOptions<unknown>): CheckpointState<S, H> {
   if (snapshot.modelKind !== model.kind || snapshot.nFeatures !== model.nFeatures || snapshot.nClasses !== model.nClasses) {
     throw new Error(
       `snapshot of model ${snapshot.modelId} is a ${snapshot.modelKind} with ${snapshot.nFeatures} features and ${snapshot.nClasses} classes; ` +
@@ -129,7 +130,23 @@ export function restoreCheckpoint<S, H>(model: Classifier<S>, snapshot: ModelSna
       version: trainer.version as number,
       windows: trainer.windows as number,
       rowsSeen: trainer.rowsSeen as number,
+      drift: restoreDrift(model, trainer.drift, drift),
     },
     metrics: restoreTracker(plain.metrics),
+  };
+}
+
+/** The drift state of a restored trainer: as saved when both sides are drift-aware, fresh when only the run is. */
+function restoreDrift<S>(model: Classifier<S>, plain: unknown, options: DriftOptions<unknown> | undefined): DriftState<S, unknown> | null {
+  if (options === undefined) return null;
+  if (plain === null || plain === undefined || typeof plain !== 'object') return initialDriftState<S, unknown>(options);
+  const saved = plain as { detector: unknown; warning: unknown; background: unknown; drifts: unknown; errors: unknown; rows: unknown };
+  return {
+    detector: options.detector.restore(saved.detector),
+    warning: saved.warning === null || options.warningDetector === undefined ? (options.warningDetector?.init() ?? null) : options.warningDetector.restore(saved.warning),
+    background: saved.background === null ? null : model.restore(saved.background),
+    drifts: typeof saved.drifts === 'number' ? saved.drifts : 0,
+    errors: typeof saved.errors === 'number' ? saved.errors : 0,
+    rows: typeof saved.rows === 'number' ? saved.rows : 0,
   };
 }
