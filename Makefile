@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: install typecheck test unit run compare bench fixtures clean
+.PHONY: install typecheck test unit run compare bench bench-smoke fixtures clean
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -22,8 +22,14 @@ run: install
 compare: install
 	npx tsx pipelines/compare.ts $(ARGS)
 
+# Issue 5's benchmarks on the local broker (several minutes): writes bench/results.md and bench/results.json.
+# Creates .cache/bench-venv for the Python baselines and installs kcat with apt-get when missing.
 bench: install
-	node --import tsx bench/learner-core.ts
+	node --import tsx bench/run.ts
+
+# The same harness on a few thousand records, no Python, no installs (writes .cache/bench-smoke/).
+bench-smoke: install
+	node --import tsx bench/run.ts --smoke
 
 # Regenerates the scikit-learn fixtures in test/fixtures (creates its own Python venv).
 fixtures:

@@ -13,11 +13,11 @@
  * earlier run> reads that topic instead of producing a new one (for RSS without the producer's share).
  */
 import { randomBytes } from 'node:crypto';
-import { lastValueFrom, tap } from 'rxjs';
 import { kafkaSink } from '../io/kafka/kafka-sink';
-import { kafkaSource, type FetchOptions } from '../io/kafka/kafka-source';
+import type { FetchOptions } from '../io/kafka/kafka-source';
 import { ensureBroker } from '../io/kafka/local-broker';
 import { ensureTopics } from '../io/kafka/topics';
+import { dropRecords, readTopic } from './harness/read-topic';
 
 const messages = Number(process.argv[2] ?? 10_000);
 const partitions = Number(process.argv[3] ?? 1);
@@ -95,29 +95,10 @@ async function readAllOnce(
   fetch: FetchOptions,
   label: string,
 ): Promise<{ steady: number; total: number; batches: number }> {
-  const source = kafkaSource({ connection, topics: [topic], groupId, fetch });
-  let read = 0;
-  let batches = 0;
-  let checksum = 0;
-  let firstBatchAt = 0;
-  const start = performance.now();
-  await lastValueFrom(
-    source.batches$.pipe(
-      tap((batch) => {
-        if (batches === 0) firstBatchAt = performance.now();
-        batches += 1;
-        for (const record of batch.records) {
-          read += 1;
-          checksum ^= record.value?.[0] ?? 0;
-        }
-      }),
-    ),
-    { defaultValue: undefined },
-  );
-  const end = performance.now();
-  await source.close();
-  if (read !== messages) throw new Error(`${label}: read ${read} of ${messages} messages (checksum ${checksum})`);
-  return { steady: (end - firstBatchAt) / 1000, total: (end - start) / 1000, batches };
+  const drop = dropRecords();
+  const timing = await readTopic(connection, topic, groupId, drop.visit, fetch);
+  if (timing.records !== messages) throw new Error(`${label}: read ${timing.records} of ${messages} messages (checksum ${drop.checksum()})`);
+  return { steady: timing.steadySeconds, total: timing.totalSeconds, batches: timing.batches };
 }
 
 function report(count: number, megabytes: number, seconds: number): string {
