@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clickstream } from '../generators/clickstream';
 import type { ConceptMode } from '../generators/clickstream';
+import { driftStream, DRIFT_STREAM_NAMES, type DriftStreamName, type DriftStreamOptions } from '../generators/drift-stream';
 import { encodeClickstream } from '../io/avro/clickstream-codec';
 import type { KafkaConnection } from '../io/kafka/client';
 import { kafkaSink } from '../io/kafka/kafka-sink';
@@ -22,6 +22,8 @@ export interface ProduceOptions {
   readonly messages: number;
   readonly seed: number;
   readonly concept: ConceptMode;
+  /** Which generator: the clickstream (`stationary` / `per-message`, chosen by `concept`) or a drifting stream. */
+  readonly stream?: DriftStreamName;
   /** Messages per second; 0 sends as fast as the broker acknowledges. */
   readonly rate: number;
   readonly progress: boolean;
@@ -70,7 +72,8 @@ export async function produce(connection: KafkaConnection, options: ProduceOptio
     bar?.update(messages);
   };
   try {
-    for (const message of clickstream({ messages: options.messages, seed: options.seed, concept: options.concept, startTime: Date.now() })) {
+    const generator = options.stream === undefined || options.stream === 'stationary' || options.stream === 'per-message' ? options.concept : options.stream;
+    for (const message of driftStream({ generator, messages: options.messages, seed: options.seed, startTime: Date.now() } as DriftStreamOptions)) {
       const value = encodeClickstream({ ...message, eventTime: Date.now() });
       if (pendingBytes + value.length > MAX_REQUEST_BYTES * options.partitions) await flush();
       pending.push({ key: String(message.id), value });
@@ -98,6 +101,7 @@ const USAGE = `usage: npx tsx pipelines/produce.ts [options]
   --partitions N      partitions when the topic is created (default 1)
   --messages N        messages to publish (default 10000, 100–109 rows each)
   --concept MODE      stationary | per-message (default stationary; per-message reproduces the seed)
+  --stream NAME       ${DRIFT_STREAM_NAMES.join(' | ')}: a drifting stream instead (SEA has 3 features)
   --seed N            generator seed (default 42)
   --rate N            messages per second (default 0: as fast as the broker takes them; the seed slept 50 ms)
 Brokers: KAFKA_BROKERS=host:port[,…], or the project's local broker is started and stopped.`;
@@ -110,6 +114,7 @@ export function parseProduceArgs(argv: string[]): ProduceOptions | null {
       partitions: { type: 'string', default: String(PRODUCE_DEFAULTS.partitions) },
       messages: { type: 'string', default: String(PRODUCE_DEFAULTS.messages) },
       concept: { type: 'string', default: PRODUCE_DEFAULTS.concept },
+      stream: { type: 'string' },
       seed: { type: 'string', default: String(PRODUCE_DEFAULTS.seed) },
       rate: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
@@ -126,12 +131,16 @@ export function parseProduceArgs(argv: string[]): ProduceOptions | null {
   if (values.concept !== 'stationary' && values.concept !== 'per-message') {
     throw new RangeError(`--concept: use stationary or per-message, got ${JSON.stringify(values.concept)}`);
   }
+  if (values.stream !== undefined && !(DRIFT_STREAM_NAMES as readonly string[]).includes(values.stream)) {
+    throw new RangeError(`--stream: use one of ${DRIFT_STREAM_NAMES.join(', ')}, got ${JSON.stringify(values.stream)}`);
+  }
   return {
     topic: values.topic,
     partitions: integer('partitions', values.partitions, 1),
     messages: integer('messages', values.messages, 0),
     seed: integer('seed', values.seed, 0),
     concept: values.concept,
+    stream: values.stream as DriftStreamName | undefined,
     rate,
     progress: true,
   };
