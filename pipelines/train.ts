@@ -136,7 +136,9 @@ function decodeRecord(nFeatures: number) {
     if (record.value === null) throw new DeadLetter('NOT_AVRO', 'the record has no value (a tombstone)');
     const decoded = decodeClickstream(record.value, { nFeatures });
     if (!decoded.ok) throw new DeadLetter(decoded.reason, decoded.message);
-    return { ...decoded.value, position: recordPosition(record) };
+    // Named fields rather than a spread: a spread plus a field costs ~1 µs per message on this V8.
+    const { id, eventTime, batch } = decoded.value;
+    return { id, eventTime, batch, position: recordPosition(record) };
   };
 }
 
@@ -197,6 +199,7 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
     if (config.signal?.aborted) stopping = true;
 
     const startState = restored?.trainer ?? initialTrainerState(model, gate as GatePolicy<unknown>, drift);
+    let latestStep: { readonly state: CheckpointState<unknown, unknown>['trainer']; readonly trackerState: CheckpointState<unknown, unknown>['metrics'] } | null = null;
     let latest: CheckpointState<unknown, unknown> = { trainer: startState, metrics: restored?.metrics ?? tracker({ kind: 'cumulative' }, model.nClasses) };
     /** Per input partition, the offset the next snapshot reflects: last processed + 1, over every run. */
     const reflected = new Map<string, NextOffset>(resumedOffsets.map((o) => [topicPartitionKey(o.topic, o.partition), o]));
@@ -216,6 +219,10 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
 
     /** Takes what the windows so far produced, with a snapshot of the latest state and the offsets it covers. */
     const takeCheckpoint = (): { records: OutgoingRecord[]; offsets: NextOffset[]; info: CommittedCheckpoint; messages: number } | null => {
+      if (latestStep !== null) {
+        latest = { trainer: latestStep.state, metrics: latestStep.trackerState };
+        latestStep = null;
+      }
       if (rowsDecoded === rowsTrained && heldDeadLetterOffsets.size > 0) {
         outbox.push(...heldDeadLetters);
         for (const o of heldDeadLetterOffsets.values()) nextOffsets([{ topic: o.topic, partition: o.partition, firstOffset: o.nextOffset, lastOffset: String(BigInt(o.nextOffset) - 1n) }], covered);
@@ -308,7 +315,8 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       trackMetrics({ kind: 'cumulative' }, model.nClasses, { initial: latest.metrics }),
       tap((step) => {
         rowsTrained += step.rows;
-        latest = { trainer: step.state, metrics: step.trackerState };
+        // The tracker state is built on read (see trackMetrics): only checkpoints read it.
+        latestStep = step;
         const seconds = (performance.now() - started) / 1000;
         outbox.push(metricsOutgoing(config.metricsTopic, stepMetricsRecord(step, run, step.state.rowsSeen / seconds, Date.now())));
         nextOffsets(step.positions, covered);
