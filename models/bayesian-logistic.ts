@@ -24,6 +24,7 @@
  * For more than two classes every class gets its own one-vs-rest posterior, and the class
  * probabilities are those of the binary problems, normalised.
  */
+import { argMaxRows } from './arg-max';
 import type { Classifier, LabeledBatch, Matrix } from './types';
 import { inverseMillsRatio } from './probit';
 import {
@@ -203,15 +204,7 @@ export function predictProbaBayesianLogistic(params: BayesianLogisticParams, sta
 
 /** The first most probable class of each row. */
 export function predictBayesianLogistic(params: BayesianLogisticParams, state: BayesianLogisticState, x: Matrix): Int32Array {
-  const proba = predictProbaBayesianLogistic(params, state, x);
-  const k = params.nClasses;
-  const out = new Int32Array(x.rows);
-  for (let r = 0; r < x.rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-    out[r] = best;
-  }
-  return out;
+  return argMaxRows(predictProbaBayesianLogistic(params, state, x), x.rows, params.nClasses);
 }
 
 export function restoreBayesianLogistic(params: BayesianLogisticParams, plain: unknown): BayesianLogisticState {

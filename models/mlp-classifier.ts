@@ -13,6 +13,7 @@
  * Measured with bench/mlp-throughput.ts (prequential accuracy over the last 100k of ~1.05M rows,
  * windows of one message): see `MLP_DEFAULTS` and `MLP_ACCURATE_OPTIONS`.
  */
+import { argMaxRows } from './arg-max';
 import type { Classifier, LabeledBatch, Matrix } from './types';
 import {
   addL2Gradient, backward, forward, initialParameters, l2Penalty, meanCrossEntropy, mlpLayout, workspaceFor, type MlpActivation, type MlpLayout,
@@ -318,15 +319,7 @@ export function predictProbaMlp(params: MlpParams, state: MlpState, x: Matrix): 
 
 /** The first most probable class of each row. */
 export function predictMlp(params: MlpParams, state: MlpState, x: Matrix): Int32Array {
-  const proba = predictProbaMlp(params, state, x);
-  const k = params.nClasses;
-  const out = new Int32Array(x.rows);
-  for (let r = 0; r < x.rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-    out[r] = best;
-  }
-  return out;
+  return argMaxRows(predictProbaMlp(params, state, x), x.rows, params.nClasses);
 }
 
 export function restoreMlp(params: MlpParams, plain: unknown): MlpState {

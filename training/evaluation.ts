@@ -1,4 +1,5 @@
 import type { Classifier, LabeledBatch } from '../models/types';
+import { argMaxRows } from '../models/arg-max';
 import { Random, deriveSeed } from '../models/random';
 import type { BatchMetrics, Scored } from '../metrics/types';
 import { scoreBatch } from '../metrics/score-batch';
@@ -32,16 +33,7 @@ export function predictScored<S>(model: Classifier<S>, state: S, batch: LabeledB
   const proba = model.predictProba(state, batch.x);
   const k = model.nClasses;
   const rows = batch.x.rows;
-  const predicted = new Int32Array(rows);
-  if (k === 2) {
-    for (let r = 0; r < rows; r++) predicted[r] = proba[2 * r + 1] > proba[2 * r] ? 1 : 0;
-  } else {
-    for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-      predicted[r] = best;
-    }
-  }
+  const predicted = argMaxRows(proba, rows, k);
   return { nClasses: k, y: batch.y, predicted, proba };
 }
 
