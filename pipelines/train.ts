@@ -26,7 +26,7 @@ import { messageWindow } from '../transforms/message-window';
 import { partialFit } from '../transforms/partial-fit';
 import { routeFailures } from '../transforms/route-failures';
 import { trackMetrics } from '../transforms/track-metrics';
-import type { LabeledMessage } from '../transforms/types';
+import type { LabeledMessage, SourcePosition } from '../transforms/types';
 import { decodeClickstream } from '../io/avro/clickstream-codec';
 import type { ModelSnapshotRecord } from '../io/avro/schemas';
 import type { KafkaConnection } from '../io/kafka/client';
@@ -209,8 +209,7 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
     let covered = new Map<string, NextOffset>();
     // Dead letters and their offsets wait until no window is open, so a crash can skip no row of an
     // open window, and a dead letter is written exactly when its offset commits.
-    let heldDeadLetters: OutgoingRecord[] = [];
-    let heldDeadLetterOffsets = new Map<string, NextOffset>();
+    let heldDeadLetters: { readonly record: OutgoingRecord; readonly position: SourcePosition }[] = [];
     let rowsDecoded = 0;
     let rowsTrained = 0;
     let snapshotLimit = SNAPSHOT_MAX_MESSAGE_BYTES;
@@ -223,11 +222,22 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
         latest = { trainer: latestStep.state, metrics: latestStep.trackerState };
         latestStep = null;
       }
-      if (rowsDecoded === rowsTrained && heldDeadLetterOffsets.size > 0) {
-        outbox.push(...heldDeadLetters);
-        for (const o of heldDeadLetterOffsets.values()) nextOffsets([{ topic: o.topic, partition: o.partition, firstOffset: o.nextOffset, lastOffset: String(BigInt(o.nextOffset) - 1n) }], covered);
-        heldDeadLetters = [];
-        heldDeadLetterOffsets = new Map();
+      if (heldDeadLetters.length > 0) {
+        // A held dead letter goes out with the first checkpoint whose offsets pass it: with every
+        // window closed, all of them (their offsets commit too); otherwise those a completed window
+        // already commits past, which would otherwise be skipped for good after a crash.
+        const allClosed = rowsDecoded === rowsTrained;
+        const still: typeof heldDeadLetters = [];
+        for (const held of heldDeadLetters) {
+          const commitTo = covered.get(topicPartitionKey(held.position.topic, held.position.partition));
+          if (allClosed || (commitTo !== undefined && BigInt(commitTo.nextOffset) > BigInt(held.position.lastOffset))) {
+            outbox.push(held.record);
+            if (allClosed) nextOffsets([held.position], covered);
+          } else {
+            still.push(held);
+          }
+        }
+        heldDeadLetters = still;
       }
       if (outbox.length === 0 && covered.size === 0) return null;
       const records = outbox;
@@ -300,8 +310,7 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       deserialize(decodeRecord(config.nFeatures)),
       routeFailures((failure) => {
         const reason = failure.error instanceof DeadLetter ? failure.error.code : 'OTHER';
-        heldDeadLetters.push(deadLetterRecord(failure.raw, reason, failure.reason, config.deadLetterTopic));
-        nextOffsets([recordPosition(failure.raw)], heldDeadLetterOffsets);
+        heldDeadLetters.push({ record: deadLetterRecord(failure.raw, reason, failure.reason, config.deadLetterTopic), position: recordPosition(failure.raw) });
         deadLettered += 1;
       }),
       tap((message) => (rowsDecoded += message.batch.x.rows)),

@@ -36,6 +36,7 @@ function metrics(overrides: Partial<StepMetricsRecord> = {}): StepMetricsRecord 
     eventTime: 1_700_000_000_123,
     modelId: 'sgd-main',
     modelKind: 'sgd',
+    drift: false,
     ...overrides,
   };
 }

@@ -151,7 +151,7 @@ describe('crash recovery: kill -9 anywhere, learn nothing twice (real broker)', 
     const stateEqual = snapshot.state.toString('utf8') === reference.state;
     assert.ok(stateEqual, 'the final snapshot holds the uninterrupted run’s trainer and metrics state, bit for bit');
 
-    const deadLetters = await readTopic(connection, `${topic}.dlq`);
+    const deadLetters = await readTopic(connection, `${topic}.dlq`, bad.size);
     const sourceOffsets = deadLetters.map((record) => Number(readDeadLetterHeaders(record.headers).sourceOffset));
     const badOffsets = [...bad.keys()].sort((a, b) => a - b).map((index, i) => index + 1 + i);
     assert.deepEqual(sourceOffsets, badOffsets, 'each bad record dead-lettered exactly once');

@@ -129,7 +129,7 @@ describe('pipelines/score and large snapshots (real broker)', function () {
     assert.deepEqual(result, { requests: 5, rows: [60, 61, 62, 63, 64].reduce((n, id) => n + messages[id].batch.x.rows, 0), deadLettered: 1, versionsUsed: [snapshot.version] });
 
     const kept = await keptAfter(60);
-    const predictions = (await readTopic(connection, `${requestsTopic}.predictions`)).map((record) => decodePredictionWithSchema(record.value as Buffer));
+    const predictions = (await readTopic(connection, `${requestsTopic}.predictions`, 5)).map((record) => decodePredictionWithSchema(record.value as Buffer));
     assert.deepEqual(predictions.map((p) => p.requestId), [60, 61, 62, 63, 64]);
     for (const p of predictions) {
       assert.equal(p.modelId, `${topic}.sgd`);
@@ -138,7 +138,7 @@ describe('pipelines/score and large snapshots (real broker)', function () {
       assert.equal(p.nClasses, 2);
       assert.equal(bits(p.probabilities), bits(model.predictProba(kept, messages[p.requestId].batch.x)), `request ${p.requestId}`);
     }
-    const deadLetters = await readTopic(connection, `${requestsTopic}.dlq`);
+    const deadLetters = await readTopic(connection, `${requestsTopic}.dlq`, 1);
     assert.deepEqual(deadLetters.map((record) => readDeadLetterHeaders(record.headers).reason), ['WRONG_FEATURE_COUNT']);
 
     const again = await score(connection, scoreConfig(), model);

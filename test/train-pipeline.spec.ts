@@ -104,7 +104,7 @@ describe('train pipeline (real broker)', function () {
   });
 
   it('writes one metrics record per window, readable with the .avsc file', async () => {
-    const records = await readTopic(connection, config.metricsTopic);
+    const records = await readTopic(connection, config.metricsTopic, 100);
     const metrics = records.map((r) => decodeWith(schema('step-metrics.avsc'), r.value!));
     assert.deepEqual(metrics.map((m) => m.batchIndex), Array.from({ length: 100 }, (_, i) => i));
     assert.equal(metrics.filter((m) => m.accepted === true).length, first.summary.accepted);
@@ -113,7 +113,7 @@ describe('train pipeline (real broker)', function () {
   });
 
   it('sends each bad record whole to the dead-letter topic with its reason and source offset', async () => {
-    const records = await readTopic(connection, config.deadLetterTopic);
+    const records = await readTopic(connection, config.deadLetterTopic, 5);
     assert.equal(records.length, 5);
     records.forEach((record, i) => {
       const info = readDeadLetterHeaders(record.headers);
@@ -125,7 +125,7 @@ describe('train pipeline (real broker)', function () {
   });
 
   it('writes snapshots whose last model predicts exactly like the same chain trained in memory', async () => {
-    const records = await readTopic(connection, config.snapshotTopic);
+    const records = await readTopic(connection, config.snapshotTopic, 1);
     assert.ok(records.length >= 1);
     const last = decodeWith(schema('model-snapshot.avsc'), records[records.length - 1].value!);
     assert.equal(last.modelId, config.modelId);
@@ -144,7 +144,7 @@ describe('train pipeline (real broker)', function () {
     assert.equal(second.resumedFromVersion, first.summary.modelVersion);
     assert.equal(second.summary.messages, 0);
     assert.equal(second.summary.batches, 0);
-    assert.equal((await readTopic(connection, config.metricsTopic)).length, 100);
+    assert.equal((await readTopic(connection, config.metricsTopic, 100)).length, 100);
   });
 
   it('a third run continues the same model on new records only', async () => {
@@ -154,7 +154,7 @@ describe('train pipeline (real broker)', function () {
     const third = await train(connection, config, choices());
     assert.equal(third.summary.messages, 10);
     assert.equal(third.summary.batches, 10);
-    const metrics = (await readTopic(connection, config.metricsTopic)).map((r) => decodeWith(schema('step-metrics.avsc'), r.value!));
+    const metrics = (await readTopic(connection, config.metricsTopic, 110)).map((r) => decodeWith(schema('step-metrics.avsc'), r.value!));
     assert.deepEqual(metrics.map((m) => m.batchIndex), Array.from({ length: 110 }, (_, i) => i), 'window indexes continue, no duplicates, no gaps');
   });
 });

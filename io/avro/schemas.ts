@@ -63,6 +63,7 @@ export interface StepMetricsRecord {
   eventTime: number;
   modelId: string;
   modelKind: string;
+  drift: boolean;
 }
 
 export interface SourceOffsetRecord {

@@ -44,6 +44,7 @@ export function stepMetricsRecord(step: Step<unknown, unknown>, run: RunIdentity
     eventTime: now,
     modelId: run.modelId,
     modelKind: run.modelKind,
+    drift: step.drift,
   };
 }
 
