@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { clickstream } from '../generators/clickstream';
 import { adaptiveRandomForest, type AdaptiveRandomForestParams, type AdaptiveRandomForestState } from '../models/adaptive-random-forest';
 import { hoeffdingTree, summarizeTree, type HoeffdingTreeParams, type HoeffdingTreeState } from '../models/hoeffding-tree';
-import { concatBatches } from '../transforms/concat-messages';
+import { concatBatches } from '../transforms/shared/concat-messages';
 import type { Classifier, LabeledBatch } from '../models/types';
 import { sliceRows } from '../models/types';
 

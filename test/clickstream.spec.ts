@@ -5,7 +5,7 @@ import type { LabeledBatch } from '../models/types';
 import type { ClickstreamOptions } from '../generators/clickstream';
 import { clickstream } from '../generators/clickstream';
 import type { LabeledMessage } from '../transforms/types';
-import { concatBatches } from '../transforms/concat-messages';
+import { concatBatches } from '../transforms/shared/concat-messages';
 
 function take(stream: Iterable<LabeledMessage>, count: number): LabeledMessage[] {
   const out: LabeledMessage[] = [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { concatBatches, concatMessages, mergePositions } from '../transforms/concat-messages';
+import { concatBatches, concatMessages, mergePositions } from '../transforms/shared/concat-messages';
 import { expectedWindow, labeledMessage, offsetPosition } from './support/marbles';
 
 describe('concat-messages', () => {

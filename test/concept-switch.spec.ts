@@ -4,7 +4,7 @@ import { matrix } from '../models/types';
 import type { LabeledBatch } from '../models/types';
 import { conceptSwitch, newConceptProbability } from '../generators/concept-switch';
 import { sampleConcept } from '../generators/make-classification';
-import { concatBatches } from '../transforms/concat-messages';
+import { concatBatches } from '../transforms/shared/concat-messages';
 import { columnRank } from './support/column-rank';
 
 function rowsWhere(batch: LabeledBatch, concepts: Int32Array, concept: number): LabeledBatch {

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { concatWith, defer, mergeMap } from 'rxjs';
 import { matrix } from '../models/types';
-import { checkBatchShape, mergePositions } from './concat-messages';
+import { checkBatchShape, mergePositions } from './shared/concat-messages';
 import type { LabeledMessage, SourcePosition, Window } from './types';
 
 /**

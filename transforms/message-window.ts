@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { bufferCount, map, pipe } from 'rxjs';
 import { withContext } from '../training/errors';
-import { checkBatchShape, concatMessages } from './concat-messages';
+import { checkBatchShape, concatMessages } from './shared/concat-messages';
 import type { LabeledMessage, Window } from './types';
 
 /**

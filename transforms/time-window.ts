@@ -1,7 +1,7 @@
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { asyncScheduler, bufferTime, filter, map, pipe } from 'rxjs';
 import { withContext } from '../training/errors';
-import { concatMessages } from './concat-messages';
+import { concatMessages } from './shared/concat-messages';
 import type { LabeledMessage, Window } from './types';
 
 /**

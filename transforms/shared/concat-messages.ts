@@ -2,9 +2,9 @@
  * Plain helpers the window operators share: concatenating rows into fresh buffers and merging
  * source positions per topic-partition. No RxJS here.
  */
-import type { LabeledBatch } from '../models/types';
-import { matrix } from '../models/types';
-import type { LabeledMessage, SourcePosition, Window } from './types';
+import type { LabeledBatch } from '../../models/types';
+import { matrix } from '../../models/types';
+import type { LabeledMessage, SourcePosition, Window } from '../types';
 
 /** A window without its index: what a group of messages turns into. */
 export type WindowContents = Omit<Window, 'index'>;
