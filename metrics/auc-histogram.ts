@@ -122,19 +122,8 @@ export function binnedRocAuc(state: AucHistogramState): BinnedRocAuc {
   for (let c = 0; c < columns; c++) {
     const negativeOffset = c * 2 * bins;
     const positiveOffset = negativeOffset + bins;
-    let below = 0;
-    let wins = 0;
-    let sameBin = 0;
-    let positiveTotal = 0;
-    for (let b = 0; b < bins; b++) {
-      const pos = counts[positiveOffset + b];
-      const neg = counts[negativeOffset + b];
-      wins += pos * (below + 0.5 * neg);
-      sameBin += pos * neg;
-      below += neg;
-      positiveTotal += pos;
-    }
-    const pairs = positiveTotal * below;
+    const { wins, sameBin, positives, negatives } = scanColumn(counts, negativeOffset, positiveOffset, bins);
+    const pairs = positives * negatives;
     if (!(pairs > 0)) continue;
     aucSum += wins / pairs;
     boundSum += (0.5 * sameBin) / pairs;
@@ -142,4 +131,25 @@ export function binnedRocAuc(state: AucHistogramState): BinnedRocAuc {
   }
   if (defined === 0) return { rocAuc: NaN, errorBound: NaN };
   return { rocAuc: aucSum / defined, errorBound: boundSum / defined };
+}
+
+/**
+ * One class column of the histogram, scanned from the lowest bin up: positive-over-negative wins
+ * (ties within a bin count half), positive × negative pairs that share a bin (the error bound's
+ * source) and the totals.
+ */
+export function scanColumn(counts: ArrayLike<number>, negativeOffset: number, positiveOffset: number, bins: number): { wins: number; sameBin: number; positives: number; negatives: number } {
+  let below = 0;
+  let wins = 0;
+  let sameBin = 0;
+  let positives = 0;
+  for (let b = 0; b < bins; b++) {
+    const pos = counts[positiveOffset + b];
+    const neg = counts[negativeOffset + b];
+    wins += pos * (below + 0.5 * neg);
+    sameBin += pos * neg;
+    below += neg;
+    positives += pos;
+  }
+  return { wins, sameBin, positives, negatives: below };
 }

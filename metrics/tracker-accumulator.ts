@@ -20,7 +20,7 @@ import type { Scored } from './types';
 import { type TrackedMetrics, type TrackerState, type AccumulatingTracker, readMetrics, updateTracker } from './tracker';
 import { accuracyOf, precisionRecallF1Of } from './confusion';
 import { sampleLogLoss } from './log-loss';
-import { aucBinEdges, binnedRocAuc, scoreBin } from './auc-histogram';
+import { aucBinEdges, binnedRocAuc, scanColumn, scoreBin } from './auc-histogram';
 import { validateScored, requireClasses } from './validate-scored';
 
 export interface TrackerAccumulator {
@@ -111,22 +111,11 @@ class CumulativeAccumulator implements TrackerAccumulator {
       const negativeOffset = c * 2 * bins;
       const positiveOffset = negativeOffset + bins;
       // The same scan as `binnedRocAuc`; exact on whole counts.
-      let below = 0;
-      let wins = 0;
-      let sameBin = 0;
-      let positiveTotal = 0;
-      for (let b = 0; b < bins; b++) {
-        const pos = counts[positiveOffset + b];
-        const neg = counts[negativeOffset + b];
-        wins += pos * (below + 0.5 * neg);
-        sameBin += pos * neg;
-        below += neg;
-        positiveTotal += pos;
-      }
-      this.wins[c] = wins;
-      this.sameBin[c] = sameBin;
-      this.positives[c] = positiveTotal;
-      this.negatives[c] = below;
+      const column = scanColumn(counts, negativeOffset, positiveOffset, bins);
+      this.wins[c] = column.wins;
+      this.sameBin[c] = column.sameBin;
+      this.positives[c] = column.positives;
+      this.negatives[c] = column.negatives;
       buildFenwick(this.trees, (c * 2) * (bins + 1), counts, negativeOffset, bins);
       buildFenwick(this.trees, (c * 2 + 1) * (bins + 1), counts, positiveOffset, bins);
     }
