@@ -164,7 +164,11 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
   const run = { modelId: config.modelId, modelKind: model.kind };
   const source = kafkaSource({ connection, topics: [config.input], groupId: config.groupId, until: config.until, sessionTimeout: config.sessionTimeoutMs });
   const writer = config.transactions
-    ? transactionalWriter(connection, { groupId: config.groupId, transactionalId: transactionalId(config.groupId, [config.input]) })
+    ? transactionalWriter(connection, {
+        groupId: config.groupId,
+        transactionalId: transactionalId(config.groupId, [config.input]),
+        barrier: { topics: [config.metricsTopic, config.snapshotTopic, config.deadLetterTopic], inputTopics: [config.input] },
+      })
     : atLeastOnceWriter(connection, source);
   const bar = config.expectedMessages > 0 ? progressBar('train', config.expectedMessages) : undefined;
   const stop$ = new Subject<void>();

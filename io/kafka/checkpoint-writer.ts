@@ -15,12 +15,16 @@
  * that fences an earlier instance and makes the coordinator finish whatever transaction it left
  * open (aborted, or committed if it was already committing). Only then is a read-committed view of
  * the snapshot topic and the group offsets final, so resume must come after it.
+ *
+ * The fencing transaction is also the resume barrier (resume-barrier.ts): without it, a broker
+ * killed mid-commit can make a resume learn windows twice.
  */
 import type { Message, Producer, Transaction } from 'kafkajs';
-import { connectionError, createKafka, DEFAULT_RETRY, type KafkaConnection } from './client';
+import { connectionError, createKafka, DEFAULT_RETRY, withAdmin, type KafkaConnection } from './client';
 import type { KafkaSource } from './kafka-source';
 import { DEFAULT_MAX_REQUEST_BYTES, kafkaSink } from './kafka-sink';
 import type { OutgoingRecord } from './records';
+import { writeResumeBarrier, type ResumeBarrier } from './resume-barrier';
 import type { NextOffset } from './training-records';
 
 export interface CheckpointWriter {
@@ -59,7 +63,14 @@ export function transactionalId(groupId: string, inputTopics: readonly string[])
  */
 const TRANSACTION_RETRY = Object.freeze({ ...DEFAULT_RETRY, initialRetryTime: 20, retries: 9 });
 
-export function transactionalWriter(connection: KafkaConnection, options: { readonly groupId: string; readonly transactionalId: string }): CheckpointWriter {
+export interface TransactionalWriterOptions {
+  readonly groupId: string;
+  readonly transactionalId: string;
+  /** What connect()'s fencing transaction touches before it aborts (see resume-barrier.ts). */
+  readonly barrier?: ResumeBarrier;
+}
+
+export function transactionalWriter(connection: KafkaConnection, options: TransactionalWriterOptions): CheckpointWriter {
   const retry = { ...TRANSACTION_RETRY, ...connection.retry };
   const kafka = createKafka({ ...connection, retry }, 'checkpoint-writer');
   const producer: Producer = kafka.producer({
@@ -79,9 +90,14 @@ export function transactionalWriter(connection: KafkaConnection, options: { read
         throw connectionError('transactionalWriter', { ...connection, retry }, startedAt, error);
       }
       // KafkaJS sends InitProducerId for the transactional id with the first transaction, not on
-      // connect; an empty transaction sends it and writes nothing (its abort stays local).
+      // connect; this transaction sends it, then writes the resume barrier and aborts.
       const fencing = await producer.transaction();
-      await fencing.abort();
+      try {
+        const barrier = options.barrier;
+        if (barrier !== undefined) await withAdmin({ ...connection, retry }, 'checkpoint-writer', (admin) => writeResumeBarrier(admin, fencing, options.groupId, barrier));
+      } finally {
+        await fencing.abort();
+      }
     })().catch((error: unknown) => {
       connecting = undefined; // the next call tries again
       throw error;

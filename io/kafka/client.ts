@@ -2,7 +2,7 @@
  * One place that turns "which cluster, how patiently" into a KafkaJS client, so the source, the
  * sinks and topic admin share the same retry policy and logging.
  */
-import { Kafka, logLevel, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type RetryOptions } from 'kafkajs';
 
 export interface KafkaConnection {
   /** Bootstrap addresses, `host:port` (e.g. `ensureBroker().brokers`). */
@@ -103,5 +103,16 @@ export async function retryRetriable<T>(connection: KafkaConnection, attempt: ()
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       waitMs = Math.min(waitMs * multiplier, maxRetryTime);
     }
+  }
+}
+
+/** Runs `use` with a connected admin client, disconnected afterwards whatever happens. */
+export async function withAdmin<T>(connection: KafkaConnection, clientId: string, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafka(connection, clientId).admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import { filter, lastValueFrom, map, mergeMap, reduce, type Observable } from 'rxjs';
 import type { ModelSnapshotRecord } from '../avro/schemas';
-import { createKafka, retryRetriable, type KafkaConnection } from './client';
+import { retryRetriable, withAdmin, type KafkaConnection } from './client';
 import { kafkaSource } from './kafka-source';
 import { topicPartitionKey } from './records';
 import { SNAPSHOT_MAX_MESSAGE_BYTES, topicOverrides } from './topics';
@@ -71,16 +71,6 @@ function readerGroupId(modelId: string): string {
 
 async function deleteGroup(connection: KafkaConnection, groupId: string): Promise<void> {
   await withAdmin(connection, 'snapshot-reader', (admin) => admin.deleteGroups([groupId]).then(() => {}, () => {}));
-}
-
-async function withAdmin<T>(connection: KafkaConnection, clientId: string, use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = createKafka(connection, clientId).admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Record batch framing around one snapshot record: batch header, record header, key. */
