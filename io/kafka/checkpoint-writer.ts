@@ -94,7 +94,7 @@ export function transactionalWriter(connection: KafkaConnection, options: Transa
       const fencing = await producer.transaction();
       try {
         const barrier = options.barrier;
-        if (barrier !== undefined) await withAdmin({ ...connection, retry }, 'checkpoint-writer', (admin) => writeResumeBarrier(admin, fencing, options.groupId, barrier));
+        if (barrier !== undefined) await withAdmin({ ...connection, retry }, 'checkpoint-writer', (admin) => writeResumeBarrier(connection, admin, fencing, options.groupId, barrier));
       } finally {
         await fencing.abort();
       }

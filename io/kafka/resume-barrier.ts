@@ -16,6 +16,7 @@
  * the {@link BARRIER_HEADER} header; being aborted, read-committed readers never see them.
  */
 import type { Admin, Transaction } from 'kafkajs';
+import { retryRetriable, type KafkaConnection } from './client';
 
 export const BARRIER_HEADER = 'streamlearn.barrier';
 /** Compacted topics refuse records without a key; no model uses this one. */
@@ -28,8 +29,14 @@ export interface ResumeBarrier {
   readonly inputTopics: readonly string[];
 }
 
-export async function writeResumeBarrier(admin: Admin, transaction: Transaction, groupId: string, barrier: ResumeBarrier): Promise<void> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [...new Set([...barrier.topics, ...barrier.inputTopics])] });
+export async function writeResumeBarrier(
+  connection: KafkaConnection,
+  admin: Admin,
+  transaction: Transaction,
+  groupId: string,
+  barrier: ResumeBarrier,
+): Promise<void> {
+  const { topics } = await retryRetriable(connection, () => admin.fetchTopicMetadata({ topics: [...new Set([...barrier.topics, ...barrier.inputTopics])] }));
   const partitionsOf = (topic: string): number[] => topics.find((t) => t.name === topic)?.partitions.map((p) => p.partitionId) ?? [];
   await transaction.sendBatch({
     acks: -1,
@@ -39,8 +46,9 @@ export async function writeResumeBarrier(admin: Admin, transaction: Transaction,
     })),
   });
   if (barrier.inputTopics.length === 0) return;
-  // The offsets are aborted with the rest, so their value does not matter; the committed ones are sent.
-  const committed = await admin.fetchOffsets({ groupId, topics: [...barrier.inputTopics] });
+  // The offsets are aborted with the rest, so their value does not matter; the committed ones are
+  // sent. On a fresh broker this can be the first use of the group coordinator, which then loads.
+  const committed = await retryRetriable(connection, () => admin.fetchOffsets({ groupId, topics: [...barrier.inputTopics] }));
   await transaction.sendOffsets({
     consumerGroupId: groupId,
     topics: barrier.inputTopics.map((topic) => ({
