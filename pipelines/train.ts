@@ -4,21 +4,26 @@
  *   Kafka source → Avro decode → dead letters → messageWindow → partialFit (evaluate, learn, gate)
  *     → trackMetrics → Kafka sinks (metrics, snapshot, dead letters; per checkpoint, with the offsets) → out/
  *
- * Each fetch (or each --checkpoint-messages slice of it) is processed synchronously through the
- * chain; then everything it produced is written with the offsets it covers as one checkpoint: one
- * transaction (default) or produce-then-commit. Checkpoints are written in order, one at a time;
- * the next slice is processed while one is in flight, and waits for the one before it
- * (backpressure). Every checkpoint that moves the offsets carries a snapshot of the whole trainer
- * state, so a restart resumes from the last committed snapshot exactly (README: "Exactly-once and
- * recovery").
+ * Fetched records go through the chain in small synchronous slices, with a turn of the event loop
+ * every few ms, so the next fetch (requested as soon as this one starts) and the checkpoint
+ * transaction in flight progress while the chain trains. Everything the slices produced is written
+ * with the offsets it covers as one checkpoint: one transaction (default) or produce-then-commit.
+ * Checkpoints are written in order, one at a time: by default a new one is taken whenever the
+ * writer is free, so it holds whatever was trained while the one before was written; with
+ * --checkpoint-messages N one is taken every N messages. The chain waits for the writer only when
+ * it gets too far ahead (backpressure). Every checkpoint that moves the offsets carries a snapshot
+ * of the whole trainer state, so a restart resumes from the last committed snapshot exactly
+ * (README: "Exactly-once and recovery").
  *
  * Run: `npx tsx pipelines/train.ts --help`
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { concat, concatMap, concatWith, defer, EMPTY, finalize, from, ignoreElements, lastValueFrom, merge, reduce, Subject, takeUntil, tap } from 'rxjs';
+import { concat, concatMap, concatWith, defer, EMPTY, finalize, from, ignoreElements, lastValueFrom, merge, Observable, reduce, Subject, takeUntil, tap } from 'rxjs';
 import { tracker } from '../metrics/tracker';
+import { deriveSeed, Random } from '../models/random';
+import { matrix } from '../models/types';
 import type { GatePolicy } from '../training/gate-policies';
 import { initialTrainerState } from '../training/train-step';
 import { deserialize } from '../transforms/deserialize';
@@ -27,32 +32,33 @@ import { partialFit } from '../transforms/partial-fit';
 import { routeFailures } from '../transforms/route-failures';
 import { trackMetrics } from '../transforms/track-metrics';
 import type { LabeledMessage, SourcePosition } from '../transforms/types';
-import { decodeClickstream } from '../io/avro/clickstream-codec';
+import * as clickstreamCodec from '../io/avro/clickstream-codec';
 import type { ModelSnapshotRecord } from '../io/avro/schemas';
 import type { KafkaConnection } from '../io/kafka/client';
 import { atLeastOnceWriter, transactionalId, transactionalWriter } from '../io/kafka/checkpoint-writer';
 import { deadLetterRecord } from '../io/kafka/dead-letter';
 import { kafkaSource, type UntilMode } from '../io/kafka/kafka-source';
-import { recordPosition, topicPartitionKey, type KafkaRecord, type OutgoingRecord } from '../io/kafka/records';
+import * as kafkaRecords from '../io/kafka/records';
+import type { KafkaBatch, KafkaRecord, OutgoingRecord } from '../io/kafka/records';
 import { committedOffsets, ensureSnapshotFits, latestSnapshot, syncGroupOffsets } from '../io/kafka/snapshot-store';
 import { deadLetterTopic, ensureTopics, metricsTopic, SNAPSHOT_MAX_MESSAGE_BYTES, snapshotTopic } from '../io/kafka/topics';
-import {
-  metricsOutgoing,
-  nextOffsets,
-  restoreCheckpoint,
-  snapshotOutgoing,
-  snapshotRecord,
-  stepMetricsRecord,
-  type CheckpointState,
-  type NextOffset,
-} from '../io/kafka/training-records';
+import * as trainingRecords from '../io/kafka/training-records';
+import type { CheckpointState, NextOffset, RunIdentity } from '../io/kafka/training-records';
+import { csvRow, type CsvColumn } from '../io/artifacts/csv-format';
 import { localArtifactPaths, writeLocalArtifacts } from '../io/artifacts/local-artifacts';
+import { metricsCsvColumns } from '../io/artifacts/metrics-csv';
 import { runSummaryFile, writeRunSummaryJson, type RunSummaryFile } from '../io/artifacts/run-summary-json';
 import { progressBar } from '../io/console/progress';
 import { countDecisions, type RunSummary } from './run-summary';
 import { parseTrainingChoices, TRAINING_OPTION_SPECS, TRAINING_USAGE, type TrainingChoices } from './training-options';
 import { runWithBroker } from './broker-session';
 import { superviseKafkaRun, SUPERVISE_DEFAULTS } from './train-supervisor';
+
+// Read once: under tsx every use of an imported function goes through a module getter, and these
+// run for every record or window.
+const { decodeClickstream, encodeClickstream } = clickstreamCodec;
+const { recordPosition, topicPartitionKey } = kafkaRecords;
+const { metricsOutgoing, restoreCheckpoint, snapshotOutgoing, snapshotRecord, stepMetricsRecord, TrainedPositions } = trainingRecords;
 
 export interface TrainConfig {
   readonly input: string;
@@ -64,8 +70,8 @@ export interface TrainConfig {
   readonly until: UntilMode;
   readonly windowMessages: number;
   /**
-   * Most messages per checkpoint (one transaction); 0 checkpoints once per fetch. A fetch returns
-   * whole record batches as the producer wrote them, so only this bounds a checkpoint from below.
+   * Messages per checkpoint (one transaction); 0 (adaptive) takes a checkpoint whenever the writer
+   * is free, so its size follows the rate: one message at a time when idle, hundreds under load.
    */
   readonly checkpointMessages: number;
   readonly transactions: boolean;
@@ -143,10 +149,88 @@ function decodeRecord(nFeatures: number) {
 }
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  if (size <= 0 || items.length <= size) return [items.slice()];
+  if (items.length <= size) return [items.slice()];
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
+}
+
+/**
+ * Messages the chain processes between two looks at the checkpoint writer (see afterSlice). After
+ * YIELD_AFTER_MS of such slices the event loop runs once: the replies of the checkpoint transaction
+ * in flight and the next fetch are handled in between, so Kafka's round trips overlap the training
+ * instead of waiting for a whole fetch to be processed, whatever a window costs the model.
+ */
+const SLICE_MESSAGES = 8;
+const YIELD_AFTER_MS = 4;
+/**
+ * With adaptive checkpoints (--checkpoint-messages 0), the most messages processed past the last
+ * checkpoint before the chain waits for the checkpoint in flight: bounds what is held for the next
+ * transaction (its metrics records) and what a crash would make the next run train again.
+ */
+const MAX_UNCHECKPOINTED_MESSAGES = 4096;
+
+/** Completes after one turn of the event loop, so that I/O callbacks waiting behind a synchronous chain run. */
+const eventLoopTurn = new Observable<never>((subscriber) => {
+  const handle = setImmediate(() => subscriber.complete());
+  return () => clearImmediate(handle);
+});
+
+/**
+ * Windows of synthetic data the chain's hot functions (decode, train step, running metrics, the
+ * metrics record and CSV row, a snapshot now and then) run on while the consumer connects and joins
+ * its group, time otherwise spent waiting: a fresh process runs its first thousand windows or so at
+ * half speed or less until V8 has optimised them. Stops at the first fetch (or the end of the run),
+ * whichever comes first; it works on a model, gate and tracker of its own and writes nothing.
+ */
+const WARM_UP_WINDOWS = 3000;
+const WARM_UP_MS = 1500;
+const WARM_UP_TOPIC = 'warm-up';
+
+async function warmUp(config: TrainConfig, choices: TrainingChoices, run: RunIdentity, shouldStop: () => boolean): Promise<void> {
+  const { model, gate, evaluation, drift } = choices;
+  const random = new Random(deriveSeed(20_251_128, config.nFeatures));
+  const rows = 100;
+  const records: KafkaRecord[] = [];
+  for (let m = 0; m < 64; m++) {
+    const x = new Float64Array(rows * config.nFeatures);
+    const y = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let score = 0;
+      for (let f = 0; f < config.nFeatures; f++) score += (x[r * config.nFeatures + f] = random.next()) * (f % 2 === 0 ? 1 : -1);
+      y[r] = score + random.normal() * 0.3 > 0 ? 1 : 0;
+    }
+    const value = encodeClickstream({ id: m, eventTime: m, batch: { x: matrix(rows, config.nFeatures, x), y } });
+    records.push({ topic: WARM_UP_TOPIC, partition: 0, offset: String(m), key: null, value, headers: {}, timestamp: m });
+  }
+  const until = performance.now() + WARM_UP_MS;
+  const done = (): boolean => shouldStop() || performance.now() > until;
+  const slices = Math.ceil((WARM_UP_WINDOWS * config.windowMessages) / SLICE_MESSAGES);
+  let columns: readonly CsvColumn<never>[] | undefined;
+  let sink = 0;
+  await lastValueFrom(
+    from(Array.from({ length: slices }, (_, i) => i)).pipe(
+      concatMap((i) => (done() ? EMPTY : concat(eventLoopTurn, from(Array.from({ length: SLICE_MESSAGES }, (_, k) => records[(i * SLICE_MESSAGES + k) % records.length]))))),
+      deserialize(decodeRecord(config.nFeatures)),
+      routeFailures(() => {}),
+      messageWindow(config.windowMessages),
+      partialFit(model, { evaluation, gate: gate as GatePolicy<unknown>, drift }),
+      trackMetrics({ kind: 'cumulative' }, model.nClasses),
+      tap((step) => {
+        sink += metricsOutgoing(WARM_UP_TOPIC, stepMetricsRecord(step, run, step.state.rowsSeen, 0)).value?.length ?? 0;
+        columns ??= metricsCsvColumns(step) as readonly CsvColumn<never>[];
+        sink += csvRow(columns, step as never).length;
+        if (step.index % 256 === 255) {
+          const checkpoint = { trainer: step.state, metrics: step.trackerState };
+          sink += snapshotOutgoing(WARM_UP_TOPIC, snapshotRecord(model, run, checkpoint, [], 0)).value?.length ?? 0;
+        }
+      }),
+      ignoreElements(),
+    ),
+    { defaultValue: undefined },
+  );
+  // Keeps what was computed observable, so none of it can be optimised away.
+  if (sink < 0) throw new Error(`warm-up: impossible byte count ${sink}`);
 }
 
 /**
@@ -158,10 +242,23 @@ function chunksOf<T>(items: readonly T[], size: number): T[][] {
 export async function train(connection: KafkaConnection, config: TrainConfig, choices: TrainingChoices): Promise<TrainResult> {
   const { model, gate, evaluation, drift } = choices;
   const started = performance.now();
-  await ensureTopics(connection, [metricsTopic(config.metricsTopic), snapshotTopic(config.snapshotTopic), deadLetterTopic(config.deadLetterTopic)]);
+  const run = { modelId: config.modelId, modelKind: model.kind };
+  const stop$ = new Subject<void>();
+  let stopping = false;
+  /** Set at the first fetch or when the run ends: stops the warm-up. */
+  let warmUpOver = false;
+  // Start-up (topics, fencing, resume, joining the group) is mostly waiting for the cluster.
+  warmUp(config, choices, run, () => warmUpOver || stopping).catch((error: unknown) =>
+    config.log(`model ${config.modelId}: warm-up failed (training goes on without it): ${error instanceof Error ? error.message : String(error)}`),
+  );
+  try {
+    await ensureTopics(connection, [metricsTopic(config.metricsTopic), snapshotTopic(config.snapshotTopic), deadLetterTopic(config.deadLetterTopic)]);
+  } catch (error) {
+    warmUpOver = true;
+    throw error;
+  }
   config.events?.connected?.();
 
-  const run = { modelId: config.modelId, modelKind: model.kind };
   const source = kafkaSource({ connection, topics: [config.input], groupId: config.groupId, until: config.until, sessionTimeout: config.sessionTimeoutMs });
   const writer = config.transactions
     ? transactionalWriter(connection, {
@@ -171,8 +268,6 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       })
     : atLeastOnceWriter(connection, source);
   const bar = config.expectedMessages > 0 ? progressBar('train', config.expectedMessages) : undefined;
-  const stop$ = new Subject<void>();
-  let stopping = false;
   /** The checkpoints written so far, in order; a failed one fails every later one, so none is skipped. */
   let checkpointQueue: Promise<void> = Promise.resolve();
   const checkpointsSettled = async (): Promise<void> => {
@@ -210,7 +305,7 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
     /** Per input partition, the next offset the chain expects; an earlier one was fetched again. */
     const nextExpected = new Map<string, bigint>(resumedOffsets.map((o) => [topicPartitionKey(o.topic, o.partition), BigInt(o.nextOffset)]));
     let outbox: OutgoingRecord[] = [];
-    let covered = new Map<string, NextOffset>();
+    let covered = new TrainedPositions();
     // Dead letters and their offsets wait until no window is open, so a crash can skip no row of an
     // open window, and a dead letter is written exactly when its offset commits.
     let heldDeadLetters: { readonly record: OutgoingRecord; readonly position: SourcePosition }[] = [];
@@ -233,10 +328,10 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
         const allClosed = rowsDecoded === rowsTrained;
         const still: typeof heldDeadLetters = [];
         for (const held of heldDeadLetters) {
-          const commitTo = covered.get(topicPartitionKey(held.position.topic, held.position.partition));
-          if (allClosed || (commitTo !== undefined && BigInt(commitTo.nextOffset) > BigInt(held.position.lastOffset))) {
+          const { topic, partition, lastOffset } = held.position;
+          if (allClosed || covered.passes(topic, partition, lastOffset)) {
             outbox.push(held.record);
-            if (allClosed) nextOffsets([held.position], covered);
+            if (allClosed) covered.add([held.position]);
           } else {
             still.push(held);
           }
@@ -245,9 +340,9 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       }
       if (outbox.length === 0 && covered.size === 0) return null;
       const records = outbox;
-      const offsets = [...covered.values()];
+      const offsets = covered.nextOffsets();
       outbox = [];
-      covered = new Map();
+      covered = new TrainedPositions();
       if (offsets.length > 0) {
         // Every move of the offsets comes with a snapshot, so the snapshot alone says where to resume.
         for (const o of offsets) reflected.set(topicPartitionKey(o.topic, o.partition), o);
@@ -255,15 +350,28 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       }
       return { records, offsets, messages, info: { windows: latest.trainer.windows, version: latest.trainer.version, records: records.length, offsets } };
     };
+    /** Checkpoints queued and not yet written: 0 while the writer is idle. */
+    let checkpointsInFlight = 0;
+    let checkpointFailed = false;
+    /** Input messages at the last checkpoint taken. */
+    let messagesCheckpointed = 0;
+    const adaptive = config.checkpointMessages === 0;
     /**
-     * Queues a checkpoint of everything so far (taken now, at a chunk boundary, so it is consistent)
-     * and resolves once the checkpoints before it have committed: one stays in flight while the next
-     * chunk is processed, so the transaction's round trips overlap the training.
+     * Queues a checkpoint of everything so far (taken now, between two synchronous runs of the chain,
+     * so it is consistent) and resolves once the checkpoints before it have committed.
+     *
+     * With --checkpoint-messages N, one is queued after every N messages and the next N wait for the
+     * one before it. Otherwise (adaptive) one is taken whenever the writer is idle: after a slice of
+     * messages, and when a checkpoint commits with more processed meanwhile. While a transaction is
+     * in flight the chain keeps training, and the next checkpoint takes everything done meanwhile,
+     * so the transactions' round trips overlap the training and their number adapts to the rate.
      */
     const checkpoint = (): Promise<void> => {
       const earlier = checkpointQueue;
       const taken = takeCheckpoint();
       if (taken !== null) {
+        messagesCheckpointed = messages;
+        checkpointsInFlight += 1;
         checkpointQueue = checkpointQueue.then(async () => {
           const snapshot = taken.records[taken.records.length - 1];
           if (taken.offsets.length > 0) snapshotLimit = await ensureSnapshotFits(connection, config.snapshotTopic, snapshot.value?.length ?? 0, snapshotLimit);
@@ -271,8 +379,18 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
           bar?.update(taken.messages);
           config.events?.checkpoint?.(taken.info);
         });
-        // A failure ends the run even when no later chunk comes to wait for this checkpoint (--follow, idle).
-        checkpointQueue.catch((error: unknown) => checkpointFailed$.error(error));
+        checkpointQueue.then(
+          () => {
+            checkpointsInFlight -= 1;
+            if (adaptive && checkpointsInFlight === 0 && !checkpointFailed) checkpoint();
+          },
+          (error: unknown) => {
+            checkpointsInFlight -= 1;
+            checkpointFailed = true;
+            // A failure ends the run even when no later slice comes to wait for this checkpoint (--follow, idle).
+            checkpointFailed$.error(error);
+          },
+        );
       }
       return earlier;
     };
@@ -280,32 +398,69 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
       checkpoint();
       return checkpointQueue;
     };
+    /** After each slice of messages: what the chain waits for before the next slice, if anything. */
+    const afterSlice = (): Promise<void> | undefined => {
+      if (!adaptive) return checkpoint();
+      if (checkpointsInFlight === 0) {
+        checkpoint();
+        return undefined;
+      }
+      // Too far ahead of the writer: wait for the checkpoint in flight, whose commit takes the next one.
+      return messages - messagesCheckpointed >= MAX_UNCHECKPOINTED_MESSAGES ? checkpointQueue : undefined;
+    };
 
-    const freshRecords = (records: readonly KafkaRecord[]): KafkaRecord[] =>
-      records.filter((record) => {
-        const key = topicPartitionKey(record.topic, record.partition);
-        const offset = BigInt(record.offset);
-        const expected = nextExpected.get(key);
-        if (expected !== undefined && offset < expected) {
-          redelivered += 1;
-          return false;
-        }
-        nextExpected.set(key, offset + 1n);
-        return true;
-      });
+    /** A fetch's records (one topic-partition, ascending offsets) without those the chain already had. */
+    const freshRecords = (batch: KafkaBatch): readonly KafkaRecord[] => {
+      const { records } = batch;
+      const key = topicPartitionKey(batch.topic, batch.partition);
+      const expected = nextExpected.get(key);
+      const allFresh = expected === undefined || records.length === 0 || BigInt(records[0].offset) >= expected;
+      const fresh = allFresh ? records : records.filter((record) => BigInt(record.offset) >= expected);
+      redelivered += records.length - fresh.length;
+      if (fresh.length > 0) nextExpected.set(key, BigInt(fresh[fresh.length - 1].offset) + 1n);
+      return fresh;
+    };
 
+    /**
+     * The source waits for each fetch until the chain starts processing it, so the next fetch is on
+     * its way while this one is processed (one fetch ahead, at most). Once the source completes, it
+     * waits for the whole chain, the last checkpoint included, so the consumer is still a member
+     * when an at-least-once checkpoint commits its offsets.
+     */
+    const fetchesWaiting: Array<() => void> = [];
+    let lastTurn = performance.now();
+    let chainDone!: () => void;
+    const chainFinished = new Promise<void>((resolve) => (chainDone = resolve));
     // The checkpoint failures join the stream, which ends with the source.
-    const batches$ = merge(source.batches$.pipe(tap({ complete: () => checkpointFailed$.complete() })), checkpointFailed$);
+    const batches$ = merge(
+      source.batches$.pipe(
+        tap({
+          next: () => {
+            warmUpOver = true;
+            void source.track(new Promise<void>((resolve) => fetchesWaiting.push(resolve)));
+          },
+          complete: () => {
+            void source.track(chainFinished);
+            checkpointFailed$.complete();
+          },
+        }),
+      ),
+      checkpointFailed$,
+    );
     const records$ = batches$.pipe(
       concatMap((batch) => {
-        // The source fetches again once this fetch's chunks are processed and all but the last checkpointed.
-        let release!: () => void;
-        void source.track(new Promise<void>((resolve) => (release = resolve)));
-        return from(chunksOf(freshRecords(batch.records), config.checkpointMessages)).pipe(
-          // Each chunk runs through the synchronous chain, then its checkpoint is queued, and the next
-          // chunk waits until the checkpoint before it has committed.
-          concatMap((chunk) => (stopping ? EMPTY : concat(from(chunk), defer(checkpoint).pipe(ignoreElements())))),
-          finalize(() => release()),
+        fetchesWaiting.shift()?.();
+        // A fetch arrives on a fresh turn of the event loop.
+        lastTurn = performance.now();
+        const slices = chunksOf(freshRecords(batch), adaptive ? SLICE_MESSAGES : config.checkpointMessages);
+        // Each slice runs through the synchronous chain, after it a checkpoint may be taken or waited
+        // for (see afterSlice), and every few ms the event loop turns so Kafka's replies are handled.
+        return from(slices).pipe(
+          concatMap((slice) => {
+            if (stopping) return EMPTY;
+            const turn = performance.now() - lastTurn >= YIELD_AFTER_MS ? eventLoopTurn.pipe(finalize(() => (lastTurn = performance.now()))) : EMPTY;
+            return concat(turn, from(slice), defer(() => afterSlice() ?? EMPTY).pipe(ignoreElements()));
+          }),
         );
       }),
     );
@@ -332,16 +487,22 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
         latestStep = step;
         const seconds = (performance.now() - started) / 1000;
         outbox.push(metricsOutgoing(config.metricsTopic, stepMetricsRecord(step, run, step.state.rowsSeen / seconds, Date.now())));
-        nextOffsets(step.positions, covered);
+        covered.add(step.positions);
       }),
       // The last checkpoint is tracked by the source while it completes, so the consumer is still a
       // member when an at-least-once checkpoint commits its offsets.
       concatWith(defer(() => source.track(checkpointAll())).pipe(ignoreElements())),
       writeLocalArtifacts(config.outDir, { chartTitle: `Training ${config.modelId} (${model.kind})` }),
       reduce(countDecisions, undefined),
+      finalize(() => {
+        // Fetches still queued when the chain ends (an error) are not waited for.
+        for (const release of fetchesWaiting.splice(0)) release();
+        chainDone();
+      }),
     );
     if (!stopping) counts = await lastValueFrom(steps$, { defaultValue: undefined });
   } finally {
+    warmUpOver = true;
     config.signal?.removeEventListener('abort', requestStop);
     bar?.finish();
     await checkpointsSettled();
@@ -416,7 +577,7 @@ const USAGE = `usage: npx tsx pipelines/train.ts [options]
   --model-id ID          snapshot key; a run resumes from this model's last snapshot (default ${TRAIN_DEFAULTS.modelId})
   --follow               keep consuming until stopped (default: stop at the end offsets seen at start)
   --window-messages N    messages per training window (default 1, as the seed)
-  --checkpoint-messages N  at most N messages per checkpoint (default 0: one checkpoint per fetch)
+  --checkpoint-messages N  one checkpoint every N messages (default 0: one whenever the last has committed)
   --no-transactions      produce then commit (at-least-once) instead of one transaction per checkpoint
   --session-timeout-ms N consumer session timeout; a restart after a crash waits up to this long (default ${TRAIN_DEFAULTS.sessionTimeoutMs})
   --retry-for SECONDS    keep retrying after a broker fault for this long without progress (default ${SUPERVISE_DEFAULTS.retryForMs / 1000})

@@ -4,14 +4,14 @@
  * (F1 > 0.95 × mean of accepted F1), prequential evaluation, transactions and every sink on
  * (metrics, snapshots, dead letters to Kafka; metrics CSV, chart and run summary to `outDir`).
  *
- * Argument (JSON): { "input", "topicPrefix", "groupId", "modelId", "outDir", "follow" }.
+ * Argument (JSON): { "input", "topicPrefix", "groupId", "modelId", "outDir", "follow", "reportCheckpoints"? }.
  * Reaches the broker through KAFKA_BROKERS. With follow it runs until signalled.
  */
 import { withBroker } from '../../pipelines/broker-session';
 import { TRAIN_DEFAULTS, train } from '../../pipelines/train';
 import { parseTrainingChoices } from '../../pipelines/training-options';
 import { runChild } from '../harness/child-report';
-import type { TrainChildArgument } from '../harness/train-run';
+import { CHECKPOINT_LINE_PREFIX, type CheckpointReport, type TrainChildArgument } from '../harness/train-run';
 
 const SEED_CHOICES = { model: 'sgd', 'model-options': '{}', gate: 'seed', evaluation: 'prequential' } as const;
 
@@ -33,9 +33,18 @@ runChild(async (argument) => {
         outDir: options.outDir,
         expectedMessages: 0,
         log: (line) => console.error(line),
+        events: options.reportCheckpoints
+          ? {
+              checkpoint: ({ offsets }) => {
+                const report: CheckpointReport = { at: Date.now(), offsets };
+                process.stdout.write(`${CHECKPOINT_LINE_PREFIX}${JSON.stringify(report)}\n`);
+              },
+            }
+          : undefined,
       },
       parseTrainingChoices(SEED_CHOICES, TRAIN_DEFAULTS.nFeatures),
     ),
   );
-  return { summary: result.summary, writer: result.writer, startedAt, finishedAt: Date.now() };
+  const cpu = process.cpuUsage();
+  return { summary: result.summary, writer: result.writer, startedAt, finishedAt: Date.now(), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 });

@@ -21,7 +21,7 @@ import { createInputTopic } from './input-topic';
 import { lastLines, startChild, type ChildHandle } from './processes';
 import { readTopic } from './read-topic';
 import { EMPTY_LATENCY, summarizeLatency, type LatencySection } from './results';
-import { trainChildArgument } from './train-run';
+import { CHECKPOINT_LINE_PREFIX, trainChildArgument, type CheckpointReport } from './train-run';
 
 const GROUP_WAIT_MS = 60_000;
 const DRAIN_WAIT_MS = 20_000;
@@ -37,8 +37,12 @@ export async function latencySection(context: BenchContext): Promise<LatencySect
     const connection = connectionOf(context);
     const topic = `${context.runId}.latency`;
     await createInputTopic(connection, topic);
-    const argument = trainChildArgument(context, topic, 'latency', true);
+    const argument = { ...trainChildArgument(context, topic, 'latency', true), reportCheckpoints: true };
     train = startChild(process.execPath, nodeChildArgs('train-child.ts', argument), { cwd: ROOT, env: childEnv(context) });
+    const checkpoints: CheckpointReport[] = [];
+    train.onLine((line) => {
+      if (line.startsWith(CHECKPOINT_LINE_PREFIX)) checkpoints.push(JSON.parse(line.slice(CHECKPOINT_LINE_PREFIX.length)) as CheckpointReport);
+    });
     const trainDied = train.exited.then((exit) => {
       throw new Error(`train --follow exited early (${exit.code ?? exit.signal}): ${lastLines(exit.stderr)}`);
     });
@@ -76,6 +80,12 @@ export async function latencySection(context: BenchContext): Promise<LatencySect
       committed.push(times.committedAt - sent);
       written.push(times.writtenAt - sent);
     }
+    const acknowledged = acknowledgedLatencies(checkpoints, topic, sentAt);
+    const ack = summarizeLatency(acknowledged);
+    context.log(
+      `latency: the checkpoint holding the message acknowledged (EndTxn returned to train, before the observer can read it): ` +
+        `${ack.samples} samples, p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms, max ${ack.maxMs} ms`,
+    );
     const missing = produced.messages - committed.length;
     return {
       ...base,
@@ -91,6 +101,22 @@ export async function latencySection(context: BenchContext): Promise<LatencySect
     if (train !== undefined) await stop(train);
     await observer?.close();
   }
+}
+
+/**
+ * Producer send → the train process saw the transaction of the checkpoint covering the message
+ * acknowledged: EndTxn has returned, the commit markers are not necessarily written yet.
+ */
+function acknowledgedLatencies(checkpoints: readonly CheckpointReport[], topic: string, sentAt: ReadonlyMap<string, number>): number[] {
+  const latencies: number[] = [];
+  let next = 0;
+  const byOffset = [...sentAt].map(([offset, sent]) => ({ offset: BigInt(offset), sent })).sort((a, b) => (a.offset < b.offset ? -1 : 1));
+  for (const { offset, sent } of byOffset) {
+    while (next < checkpoints.length && !checkpoints[next].offsets.some((o) => o.topic === topic && BigInt(o.nextOffset) > offset)) next++;
+    if (next === checkpoints.length) break;
+    latencies.push(checkpoints[next].at - sent);
+  }
+  return latencies;
 }
 
 /** Reads metrics records as they commit; keyed by the input offset their window ended at. */

@@ -21,13 +21,26 @@ export interface TrainChildArgument {
   readonly modelId: string;
   readonly outDir: string;
   readonly follow: boolean;
+  /** Print a `CHECKPOINT <json>` line on stdout when each checkpoint has committed (EndTxn acknowledged). */
+  readonly reportCheckpoints?: boolean;
 }
+
+/** What train-child prints per committed checkpoint when asked to. */
+export interface CheckpointReport {
+  /** Wall time (epoch ms) when the checkpoint's transaction was acknowledged. */
+  readonly at: number;
+  readonly offsets: readonly { readonly topic: string; readonly partition: number; readonly nextOffset: string }[];
+}
+
+export const CHECKPOINT_LINE_PREFIX = 'CHECKPOINT ';
 
 interface TrainChildReport {
   readonly summary: RunSummaryFile;
   readonly writer: string;
   readonly startedAt: number;
   readonly finishedAt: number;
+  /** CPU time of the whole train process (user + system, all threads), start-up included. */
+  readonly cpuSeconds: number;
   readonly peakRssBytes: number;
 }
 
@@ -74,6 +87,7 @@ export async function runTrain(context: BenchContext, input: string, name: strin
     details: {
       timed: 'first metrics record eventTime → last metrics record Kafka timestamp (first window excluded)',
       trainCallSeconds: (report.finishedAt - report.startedAt) / 1000,
+      processCpuSeconds: report.cpuSeconds,
       messages: report.summary.messages,
       windows: report.summary.batches,
       accepted: report.summary.accepted,

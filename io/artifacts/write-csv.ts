@@ -1,11 +1,13 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { Observable } from 'rxjs';
 import type { CsvColumn } from './csv-format';
-import { csvLine, csvRow } from './csv-format';
+import * as csvFormat from './csv-format';
 import type { TextTarget } from './text-sink';
 import { openTextSink } from './text-sink';
 
 const MAX_CHUNK_CHARS = 64 * 1024;
+// Read once: under tsx every call of an imported function goes through a module getter (one per row here).
+const { csvLine, csvRow } = csvFormat;
 
 /**
  * Writes one CSV row per item to `target` (a path, created with its folder, or a stream factory) and

@@ -10,6 +10,7 @@ import type { Step, TrainerState } from '../../training/train-step';
 import { initialDriftState, type DriftOptions, type DriftState } from '../../training/drift-response';
 import type { SourcePosition } from '../../transforms/types';
 import { recordCodecs, type ModelSnapshotRecord, type StepMetricsRecord } from '../avro/schemas';
+import { encodeStepMetrics } from '../avro/step-metrics-codec';
 import type { OutgoingRecord } from './records';
 
 const CODECS = recordCodecs();
@@ -48,8 +49,12 @@ export function stepMetricsRecord(step: Step<unknown, unknown>, run: RunIdentity
   };
 }
 
+/** The key of a model's metrics records, as one Buffer: KafkaJS would encode a string key again for every record. */
+let metricsKey: { readonly modelId: string; readonly bytes: Buffer } | undefined;
+
 export function metricsOutgoing(topic: string, record: StepMetricsRecord): OutgoingRecord {
-  return { topic, key: record.modelId, value: CODECS.stepMetrics.encode(record) };
+  if (metricsKey?.modelId !== record.modelId) metricsKey = { modelId: record.modelId, bytes: Buffer.from(record.modelId, 'utf8') };
+  return { topic, key: metricsKey.bytes, value: encodeStepMetrics(record) };
 }
 
 /** The state a snapshot carries: everything needed to resume training and its running metrics exactly. */
@@ -73,6 +78,49 @@ export function nextOffsets(positions: Iterable<SourcePosition>, into: Map<strin
     if (before === undefined || BigInt(before.nextOffset) < next) into.set(key, { topic: p.topic, partition: p.partition, nextOffset: String(next) });
   }
   return into;
+}
+
+/** Whether decimal offset `a` is below `b` (Kafka offsets: non-negative, no leading zeros). */
+function offsetBelow(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/**
+ * The last position trained per topic-partition since the last checkpoint: what `nextOffsets` folds
+ * in, kept per window without building a key string or parsing BigInts (a checkpoint converts the
+ * few it holds with {@link TrainedPositions.nextOffsets}).
+ */
+export class TrainedPositions {
+  readonly #byTopic = new Map<string, Map<number, SourcePosition>>();
+  #size = 0;
+
+  /** Topic-partitions held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  add(positions: Iterable<SourcePosition>): void {
+    for (const position of positions) {
+      let partitions = this.#byTopic.get(position.topic);
+      if (partitions === undefined) this.#byTopic.set(position.topic, (partitions = new Map()));
+      const before = partitions.get(position.partition);
+      if (before === undefined) this.#size += 1;
+      if (before === undefined || offsetBelow(before.lastOffset, position.lastOffset)) partitions.set(position.partition, position);
+    }
+  }
+
+  /** Whether the offsets to commit pass `offset` of `topic`[`partition`], i.e. a position at or beyond it is held. */
+  passes(topic: string, partition: number, offset: string): boolean {
+    const last = this.#byTopic.get(topic)?.get(partition);
+    return last !== undefined && !offsetBelow(last.lastOffset, offset);
+  }
+
+  /** Per topic-partition, the offset to commit: last trained + 1. */
+  nextOffsets(): NextOffset[] {
+    const all: SourcePosition[] = [];
+    for (const partitions of this.#byTopic.values()) all.push(...partitions.values());
+    return [...nextOffsets(all).values()];
+  }
 }
 
 export function snapshotRecord<S, H>(model: Classifier<S>, run: RunIdentity, checkpoint: CheckpointState<S, H>, offsets: Iterable<NextOffset>, now: number): ModelSnapshotRecord {
