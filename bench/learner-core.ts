@@ -2,7 +2,8 @@
  * Section 1 of `make bench` on its own: our SGD `learn` against scikit-learn `partial_fit` and River
  * LogisticRegression (`learn_many`, `learn_one`) on the same stationary rows in batches of 100–109,
  * each learner in its own process, with holdout accuracy and F1 (see bench/harness/learner-core.ts).
- * The Python learners run in .cache/bench-venv, created on first use. No broker needed.
+ * Ours runs compiled by `make build`, as the pipelines do; the Python learners run in
+ * .cache/bench-venv, created on first use. No broker needed.
  *
  * Run: node --import tsx bench/learner-core.ts [rows]
  */

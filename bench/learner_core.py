@@ -51,13 +51,19 @@ class Sklearn:
 
         # The seed's model; shuffle off so that the weights can be checked against ours.
         self.model = SGDClassifier(loss="log_loss", penalty=None, learning_rate="constant", eta0=0.001, shuffle=False)
+        # Required on the first call only, as documented. Passed again, it is re-validated on every call
+        # (type_of_target and unique_labels, about 30 % of a 105-row call), work a standard loop skips.
         self.classes = np.array([0, 1])
 
     def prepare(self, X, y):
         return X, y
 
     def learn(self, batch):
-        self.model.partial_fit(batch[0], batch[1], classes=self.classes)
+        if self.classes is None:
+            self.model.partial_fit(batch[0], batch[1])
+        else:
+            self.model.partial_fit(batch[0], batch[1], classes=self.classes)
+            self.classes = None
 
     def predict(self, X):
         return self.model.predict(X)

@@ -6,8 +6,14 @@
  * - `log_loss` is `CyHalfBinomialLoss`, which scikit-learn feeds labels in {0, 1}; it is written here
  *   for y = ±1 with exactly the same operations;
  * - `dloss` is the gradient after the ±1e12 clipping `_plain_sgd` applies; `gradient` is the raw one
- *   (Bottou's initial rate for `optimal` uses the raw gradient).
+ *   (Bottou's initial rate for `optimal` uses the raw gradient);
+ * - `exp` is glibc's (see libm-exp.ts), the one scikit-learn's Cython calls, not V8's `Math.exp`.
  */
+import * as libm from './libm-exp';
+
+// A module-local alias: when tsx runs this file as CommonJS an imported binding is a getter call on
+// every use, which the per-row gradient should not pay (see plain-sgd.ts).
+const { libmExp } = libm;
 
 export type LinearLossName = 'log_loss' | 'hinge' | 'modified_huber' | 'squared_hinge' | 'perceptron';
 
@@ -30,10 +36,10 @@ export function clipDloss(gradient: number): number {
 
 /** log(1 + e^x) with the branch points of scikit-learn's `log1pexp`. */
 function log1pexp(x: number): number {
-  if (x <= -37) return Math.exp(x);
-  if (x <= -2) return Math.log1p(Math.exp(x));
-  if (x <= 18) return Math.log(1 + Math.exp(x));
-  if (x <= 33.3) return x + Math.exp(-x);
+  if (x <= -37) return libmExp(x);
+  if (x <= -2) return Math.log1p(libmExp(x));
+  if (x <= 18) return Math.log(1 + libmExp(x));
+  if (x <= 33.3) return x + libmExp(-x);
   return x;
 }
 
@@ -44,11 +50,12 @@ export function logLoss(p: number, y: number): number {
 /** expit(p) − y01, in the branch form of `cgradient_half_binomial` (y01 = 1 for y = +1, else 0). */
 export function logGradient(p: number, y: number): number {
   if (p > -37) {
-    const e = Math.exp(-p);
+    const e = libmExp(-p);
     // ((1 − y01) − y01 · e) / (1 + e) with y01 ∈ {0, 1}: the same operations minus the exact × 0 / × 1
     return y > 0 ? -e / (1 + e) : 1 / (1 + e);
   }
-  return y > 0 ? Math.exp(p) - 1 : Math.exp(p);
+  const e = libmExp(p);
+  return y > 0 ? e - 1 : e;
 }
 
 export function hingeLoss(p: number, y: number): number {

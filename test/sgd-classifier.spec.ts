@@ -253,12 +253,12 @@ describe('sgdClassifier', () => {
 
     it('serves unpenalised, unaveraged gradient steps on up to 32 features only', () => {
       const plain = kernel('log_loss', 'constant', true);
-      assert.notEqual(unrolledEpochFor(plain, N_FEATURES), null);
-      assert.notEqual(unrolledEpochFor(plain, 32), null);
-      assert.equal(unrolledEpochFor(plain, 33), null);
-      assert.equal(unrolledEpochFor({ ...plain, penaltyCode: PENALTY_CODE.l2 }, N_FEATURES), null);
-      assert.equal(unrolledEpochFor({ ...plain, average: 1 }, N_FEATURES), null);
-      assert.equal(unrolledEpochFor({ ...plain, rateCode: RATE_CODE.pa1 }, N_FEATURES), null);
+      assert.notEqual(unrolledEpochFor(plain, N_FEATURES, false), null);
+      assert.notEqual(unrolledEpochFor(plain, 32, true), null);
+      assert.equal(unrolledEpochFor(plain, 33, false), null);
+      assert.equal(unrolledEpochFor({ ...plain, penaltyCode: PENALTY_CODE.l2 }, N_FEATURES, false), null);
+      assert.equal(unrolledEpochFor({ ...plain, average: 1 }, N_FEATURES, false), null);
+      assert.equal(unrolledEpochFor({ ...plain, rateCode: RATE_CODE.pa1 }, N_FEATURES, false), null);
     });
 
     it('gives bit-identical weights to plainSgdEpoch for every loss, rate and class weighting', () => {
@@ -274,12 +274,34 @@ describe('sgdClassifier', () => {
             const wPlain = start.slice();
             const wFast = start.slice();
             const interceptPlain = plainSgdEpoch(k, problem, wPlain, null, null, 0.25, new Float64Array(0), 0, 40);
-            const interceptFast = unrolledEpochFor(k, N_FEATURES)!(k, problem, wFast, 0.25, 40);
+            const interceptsFast = Float64Array.of(7, 0.25, 7);
+            const fast = unrolledEpochFor(k, N_FEATURES, weightNeg !== 1 || weightPos !== 1)!;
+            fast(k, batch.x.data, batch.y, batch.x.rows, 2, 1, weightPos, weightNeg, wFast, interceptsFast, 1, 40);
             const what = `${loss}, ${rate}, weights ${weightNeg}/${weightPos}, intercept ${fitIntercept}`;
             assert.deepEqual(wFast, wPlain, what);
-            assert.ok(Object.is(interceptFast, interceptPlain), what);
+            assert.ok(Object.is(interceptsFast[1], interceptPlain), what);
+            assert.deepEqual([interceptsFast[0], interceptsFast[2]], [7, 7], `${what}: only its own intercept is written`);
             assert.notDeepEqual(wFast, start, `${what}: the epoch learned something`);
           }
+        }
+      }
+    });
+    it('agrees with plainSgdEpoch bit for bit on 1, 3 and 32 features', () => {
+      for (const nf of [1, 3, 32]) {
+        const rows = 40;
+        const x = Float64Array.from({ length: rows * nf }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 5)));
+        const labels = Int32Array.from({ length: rows }, (_, r) => (Math.cos(r * 1.3) > 0 ? 1 : 0));
+        for (const loss of ['log_loss', 'squared_hinge'] as const) {
+          const k = kernel(loss, 'optimal', true);
+          const problem: BinaryProblem = { x, rows, nFeatures: nf, labels, nClasses: 2, positiveClass: 1, weightPos: 1, weightNeg: 1 };
+          const wPlain = new Float64Array(nf);
+          const wFast = new Float64Array(nf);
+          const interceptPlain = plainSgdEpoch(k, problem, wPlain, null, null, 0, new Float64Array(0), 0, 1);
+          const interceptsFast = new Float64Array(1);
+          unrolledEpochFor(k, nf, false)!(k, x, labels, rows, 2, 1, 1, 1, wFast, interceptsFast, 0, 1);
+          assert.deepEqual(wFast, wPlain, `${nf} features, ${loss}`);
+          assert.ok(Object.is(interceptsFast[0], interceptPlain), `${nf} features, ${loss}`);
+          assert.ok(wFast.some((v) => v !== 0), `${nf} features, ${loss}: learned something`);
         }
       }
     });

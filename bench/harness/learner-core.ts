@@ -5,8 +5,9 @@
  * 80% of rows, tested on the last 20%.
  */
 import { join } from 'node:path';
-import { ROOT, MINUTE_MS, runNodeChild, type BenchContext } from './context';
+import { ROOT, MINUTE_MS, type BenchContext } from './context';
 import { stationaryRows, writeLearnerData } from './learner-data';
+import { runCompiledChild } from './pipeline-launch';
 import { runForResult } from './processes';
 import { notRunRow, okRow, rateOf, SYSTEM, withRatios, type SystemRow, type ThroughputSection } from './results';
 
@@ -41,7 +42,10 @@ export async function learnerCoreSection(context: BenchContext): Promise<Through
   const rows: SystemRow[] = [];
   let ours: LearnerReport | undefined;
   try {
-    ours = await runNodeChild<LearnerReport>(context, 'learner-ours.ts', { file, repeats: options.repeats.ours }, options.childTimeoutMs);
+    // Compiled and launched as the pipelines are (pipeline-launch.ts), i.e. as users run it. Under
+    // `node --import tsx` the loader's thread detaches ArrayBuffers, after which V8 guards every
+    // typed-array access in the process, about a tenth of this loop's time.
+    ours = await runCompiledChild<LearnerReport>(context, 'learner-ours.ts', { file, repeats: options.repeats.ours }, options.childTimeoutMs);
     rows.push(learnerRow(SYSTEM.oursCore, ours, {}));
   } catch (error) {
     rows.push(notRunRow(SYSTEM.oursCore, 'failed', (error as Error).message, QUALITY));
