@@ -1,7 +1,6 @@
 // kafkaSource against the real local broker: bounded reads, backpressure, commits and resume,
 // follow mode, transactions, and failures that must be loud rather than hang.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { concatMap, firstValueFrom, lastValueFrom, mergeMap, tap, toArray } from 'rxjs';
 import { retryRetriable } from '../io/kafka/client';
@@ -9,6 +8,7 @@ import { kafkaSource, type KafkaSourceOptions } from '../io/kafka/kafka-source';
 import { ensureBroker, type LocalBroker } from '../io/kafka/local-broker';
 import { batchPosition, type KafkaBatch, type KafkaRecord } from '../io/kafka/records';
 import { ensureTopics } from '../io/kafka/topics';
+import { freePort } from './support/free-port';
 
 describe('kafkaSource (real broker)', function () {
   // Each test joins a consumer group and waits for the broker; well under this, but not under mocha's 2 s default.
@@ -390,14 +390,3 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
-/** A port nothing listens on: bound once by the OS, then released. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -22,7 +22,7 @@
 import type { Message, Producer, Transaction } from 'kafkajs';
 import { connectionError, createKafka, DEFAULT_RETRY, withAdmin, type KafkaConnection } from './client';
 import type { KafkaSource } from './kafka-source';
-import { DEFAULT_MAX_REQUEST_BYTES, kafkaSink, memoizedDefaultPartitioner } from './kafka-sink';
+import { chunkByBytes, DEFAULT_MAX_REQUEST_BYTES, kafkaSink, memoizedDefaultPartitioner } from './kafka-sink';
 import type { OutgoingRecord } from './records';
 import { writeResumeBarrier, type ResumeBarrier } from './resume-barrier';
 import type { NextOffset } from './training-records';
@@ -118,7 +118,7 @@ export function transactionalWriter(connection: KafkaConnection, options: Transa
       try {
         // A partition's records of one request form one record batch, which the broker refuses whole
         // above the topic's max.message.bytes (~1 MiB for metrics and dead letters).
-        for (const chunk of requestChunks(records)) await transaction.sendBatch({ topicMessages: groupByTopic(chunk), acks: -1 });
+        for (const chunk of chunkByBytes(records, DEFAULT_MAX_REQUEST_BYTES)) await transaction.sendBatch({ topicMessages: groupByTopic(chunk), acks: -1 });
         if (offsets.length > 0) {
           const topics = new Map<string, { partition: number; offset: string }[]>();
           for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: o.nextOffset }]);
@@ -146,24 +146,4 @@ function groupByTopic(records: readonly OutgoingRecord[]): Array<{ topic: string
     messages.push({ key: record.key, value: record.value, headers: record.headers, partition: record.partition });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-/** Consecutive runs of records of at most ~DEFAULT_MAX_REQUEST_BYTES; a larger record (a snapshot) goes alone. */
-function requestChunks(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
-  const chunks: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    let size = 64 + (record.value?.length ?? 0);
-    for (const [name, value] of Object.entries(record.headers ?? {})) size += name.length + String(value ?? '').length + 8;
-    if (current.length > 0 && bytes + size > DEFAULT_MAX_REQUEST_BYTES) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(record);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }

@@ -149,7 +149,7 @@ function groupByTopic(records: readonly OutgoingRecord[], defaultTopic: string |
 }
 
 /** Consecutive runs of records whose estimated size stays within `limit`; an oversized record runs alone. */
-function chunkByBytes(records: readonly OutgoingRecord[], limit: number): OutgoingRecord[][] {
+export function chunkByBytes(records: readonly OutgoingRecord[], limit: number): OutgoingRecord[][] {
   const chunks: OutgoingRecord[][] = [];
   let current: OutgoingRecord[] = [];
   let currentBytes = 0;
