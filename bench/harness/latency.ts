@@ -16,8 +16,9 @@ import { createKafka, type KafkaConnection } from '../../io/kafka/client';
 import { kafkaSource } from '../../io/kafka/kafka-source';
 import { decodeStepMetrics } from '../../io/kafka/training-records';
 import { produce, PRODUCE_DEFAULTS } from '../../pipelines/produce';
-import { childEnv, connectionOf, nodeChildArgs, ROOT, type BenchContext } from './context';
+import { childEnv, connectionOf, ROOT, type BenchContext } from './context';
 import { createInputTopic } from './input-topic';
+import { compiledChild } from './pipeline-launch';
 import { lastLines, startChild, type ChildHandle } from './processes';
 import { readTopic } from './read-topic';
 import { EMPTY_LATENCY, summarizeLatency, type LatencySection } from './results';
@@ -38,7 +39,9 @@ export async function latencySection(context: BenchContext): Promise<LatencySect
     const topic = `${context.runId}.latency`;
     await createInputTopic(connection, topic);
     const argument = { ...trainChildArgument(context, topic, 'latency', true), reportCheckpoints: true };
-    train = startChild(process.execPath, nodeChildArgs('train-child.ts', argument), { cwd: ROOT, env: childEnv(context) });
+    // Compiled, as users run it (make run) and as the end-to-end section runs it.
+    const { command, args } = compiledChild('train-child.ts', argument);
+    train = startChild(command, args, { cwd: ROOT, env: childEnv(context) });
     const checkpoints: CheckpointReport[] = [];
     train.onLine((line) => {
       if (line.startsWith(CHECKPOINT_LINE_PREFIX)) checkpoints.push(JSON.parse(line.slice(CHECKPOINT_LINE_PREFIX.length)) as CheckpointReport);
@@ -94,9 +97,10 @@ export async function latencySection(context: BenchContext): Promise<LatencySect
       ...(missing > 0 ? { reason: `${missing} of ${produced.messages} messages had no committed metrics record within ${DRAIN_WAIT_MS / 1000} s` } : {}),
       committed: summarizeLatency(committed),
       written: summarizeLatency(written),
+      acknowledged: ack,
     };
   } catch (error) {
-    return { ...base, status: 'failed', reason: (error as Error).message, committed: EMPTY_LATENCY, written: EMPTY_LATENCY };
+    return { ...base, status: 'failed', reason: (error as Error).message, committed: EMPTY_LATENCY, written: EMPTY_LATENCY, acknowledged: EMPTY_LATENCY };
   } finally {
     if (train !== undefined) await stop(train);
     await observer?.close();

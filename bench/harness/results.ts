@@ -80,6 +80,8 @@ export interface LatencySection {
   readonly committed: LatencySummary;
   /** Producer send → the train producer stamps the metrics record (its Kafka timestamp), before the commit. */
   readonly written: LatencySummary;
+  /** Producer send → EndTxn of the checkpoint holding the message returned to train (commit markers may still be on their way). */
+  readonly acknowledged: LatencySummary;
 }
 
 export type TargetStatus = 'met' | 'not met' | 'unknown';
