@@ -4,12 +4,14 @@
  * (NaN when only one class is present). Conventions are those of `confusion.ts`, `log-loss.ts` and
  * `roc-auc.ts`. With 0 rows every metric is NaN.
  *
- * Hot path (~100 rows per call, many thousands of calls): one pass for counts and loss into a reused
- * module-level confusion buffer, then the sort-based AUC on reused scratch. Per call it allocates
- * the result, one small precision/recall record and two typed-array views.
+ * Hot path (~100 rows per call, many thousands of calls): one pass checks the labels and gathers
+ * counts and loss into a reused module-level confusion buffer, one more checks that every
+ * probability is finite (malformed rows throw `validateScored`'s error), then the exact AUC runs
+ * on reused scratch. Per call it allocates the result and one small precision/recall record.
  */
 import type { BatchMetrics, Scored } from './types';
-import { validateScored } from './validate-scored';
+import { allFinite } from '../models/all-finite';
+import { rejectScored, wellShaped } from './validate-scored';
 import { precisionRecallF1Of } from './confusion';
 import { sampleLogLoss } from './log-loss';
 import { exactRocAuc } from './roc-auc';
@@ -19,9 +21,10 @@ const NO_ROWS: BatchMetrics = Object.freeze({ rows: 0, accuracy: NaN, precision:
 let confusionScratch = new Float64Array(4);
 
 export function scoreBatch(scored: Scored): BatchMetrics {
-  const rows = validateScored('scoreBatch', scored);
-  if (rows === 0) return NO_ROWS;
+  if (!wellShaped(scored)) rejectScored('scoreBatch', scored);
   const { nClasses: k, y, predicted, proba } = scored;
+  const rows = y.length;
+  if (rows === 0) return NO_ROWS;
   if (confusionScratch.length < k * k) confusionScratch = new Float64Array(k * k);
   const counts = confusionScratch;
   counts.fill(0, 0, k * k);
@@ -30,10 +33,12 @@ export function scoreBatch(scored: Scored): BatchMetrics {
   for (let r = 0; r < rows; r++) {
     const label = y[r];
     const guess = predicted[r];
+    if (!(label >= 0 && label < k && guess >= 0 && guess < k)) rejectScored('scoreBatch', scored);
     counts[label * k + guess]++;
-    if (label === guess) correct++;
+    correct += +(label === guess);
     lossSum += sampleLogLoss(proba[r * k + label]);
   }
+  if (!allFinite(proba)) rejectScored('scoreBatch', scored);
   const { precision, recall, f1 } = precisionRecallF1Of(counts, k, k === 2 ? 'binary' : 'macro');
   return { rows, accuracy: correct / rows, precision, recall, f1, logLoss: lossSum / rows, rocAuc: exactRocAuc(y, proba, k, rows) };
 }

@@ -21,7 +21,8 @@ import { type TrackedMetrics, type TrackerState, type AccumulatingTracker, readM
 import { accuracyOf, precisionRecallF1Of } from './confusion';
 import { sampleLogLoss } from './log-loss';
 import { aucBinEdges, binnedRocAuc, scanColumn, scoreBin } from './auc-histogram';
-import { validateScored, requireClasses } from './validate-scored';
+import { allFinite } from '../models/all-finite';
+import { rejectScored, requireClasses, wellShaped } from './validate-scored';
 
 export interface TrackerAccumulator {
   /** Adds the rows of `scored`; on malformed rows it throws as `updateTracker` does, before changing anything. */
@@ -124,18 +125,24 @@ class CumulativeAccumulator implements TrackerAccumulator {
 
   add(scored: Scored): void {
     requireClasses('updateTracker', scored, this.k);
-    const rows = validateScored('updateTracker', scored);
-    if (rows === 0) return;
-    this.changes++;
+    if (!wellShaped(scored)) rejectScored('updateTracker', scored);
     const k = this.k;
     const { y, predicted, proba } = scored;
-    const confusion = this.confusion;
+    const rows = y.length;
+    if (rows === 0) return;
+    // Checks and reads first, so malformed rows throw before anything changes. Descending, as
+    // `updateLogLoss` sums, so the float sum is the same.
     let sum = 0;
-    // Descending, as `updateLogLoss` sums, so the float sum is the same.
     for (let r = rows - 1; r >= 0; r--) {
-      confusion[y[r] * k + predicted[r]] += 1;
-      sum += sampleLogLoss(proba[r * k + y[r]]);
+      const label = y[r];
+      const guess = predicted[r];
+      if (!(label >= 0 && label < k && guess >= 0 && guess < k)) rejectScored('updateTracker', scored);
+      sum += sampleLogLoss(proba[r * k + label]);
     }
+    if (!allFinite(proba)) rejectScored('updateTracker', scored);
+    this.changes++;
+    const confusion = this.confusion;
+    for (let r = 0; r < rows; r++) confusion[y[r] * k + predicted[r]] += 1;
     this.lossSum += sum;
     this.lossWeight += rows;
     this.seen += rows;
@@ -154,38 +161,33 @@ class CumulativeAccumulator implements TrackerAccumulator {
       // Binary problems keep one column, for the class-1 probability.
       const positiveClass = k === 2 ? 1 : c;
       const negativeOffset = c * 2 * bins;
-      const positiveOffset = negativeOffset + bins;
       const negativeTree = c * 2 * span;
-      const positiveTree = negativeTree + span;
       let columnWins = wins[c];
       let columnSameBin = sameBin[c];
       let columnPositives = positives[c];
       let columnNegatives = negatives[c];
       for (let r = 0; r < rows; r++) {
         const bin = scoreBin(proba[r * k + positiveClass], edges);
-        if (y[r] === positiveClass) {
-          // Negatives strictly below, and half of those in the same bin.
-          let below = 0;
-          for (let i = bin; i > 0; i &= i - 1) below += trees[negativeTree + i];
-          const same = counts[negativeOffset + bin];
-          columnWins += below + 0.5 * same;
-          columnSameBin += same;
-          columnPositives += 1;
-          counts[positiveOffset + bin] += 1;
-          for (let i = bin + 1; i <= bins; i += i & -i) trees[positiveTree + i] += 1;
-          increments[logged++] = positiveOffset + bin;
-        } else {
-          // Positives strictly above, and half of those in the same bin.
-          let upToBin = 0;
-          for (let i = bin + 1; i > 0; i &= i - 1) upToBin += trees[positiveTree + i];
-          const same = counts[positiveOffset + bin];
-          columnWins += columnPositives - upToBin + 0.5 * same;
-          columnSameBin += same;
-          columnNegatives += 1;
-          counts[negativeOffset + bin] += 1;
-          for (let i = bin + 1; i <= bins; i += i & -i) trees[negativeTree + i] += 1;
-          increments[logged++] = negativeOffset + bin;
-        }
+        // Positives and negatives take one path, the side picked by arithmetic: a branch on the
+        // label would be mispredicted about every other row. With `other` = the rows of the other
+        // side strictly below this bin plus half of those in it, a positive adds `other`, and a
+        // negative adds the positives above it plus half of those in its bin: positives − `other`.
+        // Every term is a whole or half count, so the sums are exact and equal the pure path's.
+        const isPositive = +(y[r] === positiveClass);
+        const isNegative = 1 - isPositive;
+        const otherTree = negativeTree + isNegative * span;
+        let otherBelow = 0;
+        for (let i = bin; i > 0; i &= i - 1) otherBelow += trees[otherTree + i];
+        const otherSame = counts[negativeOffset + isNegative * bins + bin];
+        columnWins += (isPositive - isNegative) * (otherBelow + 0.5 * otherSame) + isNegative * columnPositives;
+        columnSameBin += otherSame;
+        columnPositives += isPositive;
+        columnNegatives += isNegative;
+        const own = negativeOffset + isPositive * bins + bin;
+        counts[own] += 1;
+        const ownTree = negativeTree + isPositive * span;
+        for (let i = bin + 1; i <= bins; i += i & -i) trees[ownTree + i] += 1;
+        increments[logged++] = own;
       }
       wins[c] = columnWins;
       sameBin[c] = columnSameBin;

@@ -30,6 +30,23 @@ export function validateScored(owner: string, scored: Scored): number {
   return rows;
 }
 
+/**
+ * The checks of `validateScored` that need no pass over the rows: class count and array lengths.
+ * Hot paths check labels inside their own row loop and probabilities with `allFinite`
+ * (models/all-finite.ts), and call `rejectScored` when anything fails, so the error is exactly
+ * `validateScored`'s.
+ */
+export function wellShaped(scored: Scored): boolean {
+  const { nClasses, y } = scored;
+  return Number.isInteger(nClasses) && nClasses >= 2 && scored.predicted.length === y.length && scored.proba.length === y.length * nClasses;
+}
+
+/** Throws `validateScored`'s error for rows a hot path found malformed. */
+export function rejectScored(owner: string, scored: Scored): never {
+  validateScored(owner, scored);
+  throw new Error(`${owner}: malformed scored rows`);
+}
+
 /** Throws unless `scored` has the class count a metric state was built for. */
 export function requireClasses(owner: string, scored: Scored, nClasses: number): void {
   if (scored.nClasses !== nClasses) throw new Error(`${owner}: scored rows have nClasses = ${scored.nClasses}, but the state tracks ${nClasses}`);

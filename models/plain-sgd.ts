@@ -9,6 +9,7 @@ import * as losses from './linear-losses';
 import type { LinearLossName } from './linear-losses';
 import * as rates from './learning-rates';
 import { foldAverage, foldScale, truncateL1 } from './weight-vector';
+import { allFinite } from './all-finite';
 
 export const LOSS_CODE: Readonly<Record<LinearLossName, number>> = Object.freeze({
   log_loss: 0, hinge: 1, modified_huber: 2, squared_hinge: 3, perceptron: 4,
@@ -152,11 +153,6 @@ export function plainSgdEpoch(
   if (!Number.isFinite(intercept) || !allFinite(w, nf)) throw overflowError();
   if (aw !== null) averageIntercepts[index] = averageIntercept;
   return intercept;
-}
-
-export function allFinite(w: Float64Array, nf: number): boolean {
-  for (let j = 0; j < nf; j++) if (!(w[j] - w[j] === 0)) return false;
-  return true;
 }
 
 /**

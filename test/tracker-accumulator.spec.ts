@@ -148,4 +148,44 @@ describe('trackerAccumulator', () => {
     assert.deepEqual(accumulator.metrics(), before);
     assert.deepEqual(accumulator.snapshot()(), updateTracker(tracker({ kind: 'cumulative' }, 2), good));
   });
+
+  it('throws exactly the error updateTracker throws for every kind of malformed row, wherever it sits, and changes nothing', () => {
+    const [good, next] = stream(7, 2, 2);
+    const rows = next.y.length;
+    const last = rows - 1;
+    const spoilt = (change: (s: { y: Int32Array; predicted: Int32Array; proba: Float64Array }) => void): Scored => {
+      const copy = { nClasses: 2, y: next.y.slice(), predicted: next.predicted.slice(), proba: next.proba.slice() };
+      change(copy);
+      return copy;
+    };
+    const cases: Scored[] = [
+      spoilt((s) => (s.proba[2 * last] = NaN)),
+      spoilt((s) => (s.proba[1] = -Infinity)),
+      spoilt((s) => (s.y[last] = -1)),
+      spoilt((s) => (s.predicted[0] = 2)),
+      // A bad label is reported before a non-finite probability in an earlier row, as validateScored orders them.
+      spoilt((s) => {
+        s.proba[0] = NaN;
+        s.y[last] = 5;
+      }),
+      { ...next, proba: next.proba.subarray(0, 2 * rows - 1) },
+      { ...next, predicted: next.predicted.subarray(1) },
+    ];
+    const accumulator = trackerAccumulator(tracker({ kind: 'cumulative' }, 2));
+    accumulator.add(good);
+    const before = accumulator.metrics();
+    for (const [i, bad] of cases.entries()) {
+      const expected = (() => {
+        try {
+          updateTracker(tracker({ kind: 'cumulative' }, 2), bad);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return assert.fail(`case ${i}: updateTracker accepted it`);
+      })();
+      assert.throws(() => accumulator.add(bad), (error: Error) => error.message === expected, `case ${i}: ${expected}`);
+    }
+    assert.deepEqual(accumulator.metrics(), before);
+    assert.deepEqual(accumulator.snapshot()(), updateTracker(tracker({ kind: 'cumulative' }, 2), good));
+  });
 });

@@ -10,6 +10,7 @@
  */
 import { endianness } from 'node:os';
 import * as modelTypes from '../../models/types';
+import { allFinite } from '../../models/all-finite';
 import type { LabeledMessage } from '../../transforms/types';
 import { AvroReader, longSize, writeLong } from './binary';
 import { checkBody } from './body-guard';
@@ -192,28 +193,6 @@ function validated(
     if (label !== 0 && label !== 1) return decodeFailure('BAD_LABEL', `message ${id}: the label of row ${r} is ${label}, not 0 or 1`);
   }
   return { ok: true, value: { id, eventTime, batch: { x: matrix(rows, nFeatures, features), y: labels } }, writerFingerprint };
-}
-
-/**
- * x × 0 is ±0 for every finite x and NaN for NaN and ±Infinity, so the sum of those products is 0
- * exactly when every value is finite. Four running sums, not one test per value: about 3× faster
- * on ~1,000 values, with no branch in the loop.
- */
-function allFinite(values: Float64Array): boolean {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  const quads = values.length & ~3;
-  let i = 0;
-  for (; i < quads; i += 4) {
-    a += values[i] * 0;
-    b += values[i + 1] * 0;
-    c += values[i + 2] * 0;
-    d += values[i + 3] * 0;
-  }
-  for (; i < values.length; i++) a += values[i] * 0;
-  return a + b + c + d === 0;
 }
 
 function wrongFeatureCount(id: number, nFeatures: number, expected: number): DecodeOutcome {
