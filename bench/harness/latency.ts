@@ -14,6 +14,7 @@ import type { Subscription } from 'rxjs';
 import { decodeClickstream } from '../../io/avro/clickstream-codec';
 import { createKafka, type KafkaConnection } from '../../io/kafka/client';
 import { kafkaSource } from '../../io/kafka/kafka-source';
+import type { KafkaRecord } from '../../io/kafka/records';
 import { decodeStepMetrics } from '../../io/kafka/training-records';
 import { produce, PRODUCE_DEFAULTS } from '../../pipelines/produce';
 import { childEnv, connectionOf, ROOT, type BenchContext } from './context';
@@ -28,7 +29,7 @@ const GROUP_WAIT_MS = 60_000;
 const DRAIN_WAIT_MS = 20_000;
 const STOP_WAIT_MS = 10_000;
 
-export async function latencySection(context: BenchContext): Promise<LatencySection> {
+export async function latencySection(context: BenchContext): Promise<Omit<LatencySection, 'floor'>> {
   const { messagesPerSecond, seconds } = context.options.latency;
   const messages = Math.round(messagesPerSecond * seconds);
   const base = { messagesPerSecond, seconds, messagesProduced: 0 };
@@ -123,17 +124,13 @@ function acknowledgedLatencies(checkpoints: readonly CheckpointReport[], topic: 
   return latencies;
 }
 
-/** Reads metrics records as they commit; keyed by the input offset their window ended at. */
-function observe(connection: KafkaConnection, topic: string, groupId: string, into: Map<string, { committedAt: number; writtenAt: number }>): { close(): Promise<void> } {
+/** Calls `onRecord` with each record of `topic` as it becomes readable to a read-committed consumer, and the time it did. */
+export function observeCommitted(connection: KafkaConnection, topic: string, groupId: string, onRecord: (record: KafkaRecord, committedAt: number) => void): { close(): Promise<void> } {
   const source = kafkaSource({ connection, topics: [topic], groupId, until: 'follow' });
   const subscription: Subscription = source.batches$.subscribe({
     next: (batch) => {
       const committedAt = Date.now();
-      for (const record of batch.records) {
-        if (record.value === null) continue;
-        const metrics = decodeStepMetrics(record.value);
-        for (const source of metrics.sources) into.set(String(source.lastOffset), { committedAt, writtenAt: record.timestamp });
-      }
+      for (const record of batch.records) onRecord(record, committedAt);
     },
     error: () => undefined,
   });
@@ -145,7 +142,16 @@ function observe(connection: KafkaConnection, topic: string, groupId: string, in
   };
 }
 
-async function waitForStableGroup(connection: KafkaConnection, groupId: string): Promise<void> {
+/** Reads metrics records as they commit; keyed by the input offset their window ended at. */
+function observe(connection: KafkaConnection, topic: string, groupId: string, into: Map<string, { committedAt: number; writtenAt: number }>): { close(): Promise<void> } {
+  return observeCommitted(connection, topic, groupId, (record, committedAt) => {
+    if (record.value === null) return;
+    const metrics = decodeStepMetrics(record.value);
+    for (const source of metrics.sources) into.set(String(source.lastOffset), { committedAt, writtenAt: record.timestamp });
+  });
+}
+
+export async function waitForStableGroup(connection: KafkaConnection, groupId: string): Promise<void> {
   const admin = createKafka(connection, 'bench-latency').admin();
   await admin.connect();
   try {

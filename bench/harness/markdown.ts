@@ -80,6 +80,7 @@ export function renderMarkdown(results: BenchResults): string {
     latencyRow("the metrics record committed (read by a read-committed consumer)", results.latency.committed),
     latencyRow("the metrics record written (its Kafka timestamp, before the commit)", results.latency.written),
     latencyRow("the checkpoint's transaction acknowledged (EndTxn returned to train)", results.latency.acknowledged),
+    latencyRow('the floor: a bare KafkaJS transaction per message, no pipeline, committed (read as above)', results.latency.floor),
     '',
     '## Targets (issue 5)',
     '',

@@ -82,6 +82,8 @@ export interface LatencySection {
   readonly written: LatencySummary;
   /** Producer send → EndTxn of the checkpoint holding the message returned to train (commit markers may still be on their way). */
   readonly acknowledged: LatencySummary;
+  /** The same span as `committed` for a bare KafkaJS transaction per message, no pipeline: the floor on this broker (latency-floor.ts). */
+  readonly floor: LatencySummary;
 }
 
 export type TargetStatus = 'met' | 'not met' | 'unknown';

@@ -14,12 +14,14 @@ import { deleteRunArtifacts } from './cleanup';
 import type { BenchContext, BenchOptions } from './context';
 import { oursEndToEnd, produceEndToEndInput, seedEndToEnd, type EndToEndInput } from './end-to-end';
 import { latencySection } from './latency';
+import { transactionFloor } from './latency-floor';
 import { describe, learnerCoreSection } from './learner-core';
 import { renderMarkdown } from './markdown';
 import { largerMemoryRun, memoryRunOf, rssGrowth } from './memory';
 import { stopAllChildren } from './processes';
 import { benchPython } from './python-env';
 import {
+  EMPTY_LATENCY,
   judgeTargets,
   notRunRow,
   rateOf,
@@ -139,7 +141,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log(`  peak RSS ${memoryRuns.map((run) => (run.peakRssBytes === null ? `${run.status}: ${run.reason}` : `${(run.peakRssBytes / 1e6).toFixed(0)} MB`)).join(' → ')}`);
 
     log(`— 5. latency: ${options.latency.messagesPerSecond} messages/s for ${options.latency.seconds} s`);
-    const latency = await latencySection(context);
+    const pipelineLatency = await latencySection(context);
+    const floor = await section('latency floor', () => transactionFloor(context), () => EMPTY_LATENCY);
+    log(`  the floor, a bare KafkaJS transaction per message: p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms`);
+    const latency = { ...pipelineLatency, floor };
     log(`  ${latency.status}${latency.reason ? ` (${latency.reason})` : ''}: committed p50 ${latency.committed.p50Ms} ms, p99 ${latency.committed.p99Ms} ms`);
 
     const oursRate = rateOf([oursRow], SYSTEM.oursEndToEnd);

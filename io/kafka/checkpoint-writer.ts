@@ -64,7 +64,7 @@ export function transactionalId(groupId: string, inputTopics: readonly string[])
  * 5 ms and growing 1.5× for 17 retries follows them more closely, and gives up after about the same
  * ~10 s as DEFAULT_RETRY when the broker is down.
  */
-const TRANSACTION_RETRY = Object.freeze({ ...DEFAULT_RETRY, initialRetryTime: 5, multiplier: 1.5, retries: 17 });
+export const TRANSACTION_RETRY = Object.freeze({ ...DEFAULT_RETRY, initialRetryTime: 5, multiplier: 1.5, retries: 17 });
 
 export interface TransactionalWriterOptions {
   readonly groupId: string;
