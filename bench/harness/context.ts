@@ -25,8 +25,6 @@ export interface BenchOptions {
   readonly childTimeoutMs: number;
   /** Reads of the topic per fetch-only consumer; the median is reported (one read is over in a fraction of a second). */
   readonly transportRounds: number;
-  /** Untimed runs of our train pipeline over the end-to-end input before the timed one, so the broker is warm (see run-bench.ts). */
-  readonly brokerWarmUpRuns: number;
   /** Python baselines (venv creation and pip included); off in the smoke run. */
   readonly python: boolean;
   /** May install kcat with apt-get; off in the smoke run. */
@@ -46,7 +44,6 @@ export const FULL_BENCH: BenchOptions = Object.freeze({
   memoryMessages: 50_000,
   latency: { messagesPerSecond: 20, seconds: 30 },
   transportRounds: 3,
-  brokerWarmUpRuns: 1,
   childTimeoutMs: 10 * 60_000,
   python: true,
   installTools: true,

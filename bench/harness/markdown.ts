@@ -67,7 +67,7 @@ export function renderMarkdown(results: BenchResults): string {
         : `| | ${integer(run.messages)} | **${run.status}**: ${cell(run.reason ?? '')} | |`,
     ),
     '',
-    `Growth of the peak from the first run to the second: ${results.memory.growth === null ? 'n/a' : `${(results.memory.growth * 100).toFixed(1)}%`}.`,
+    `Growth of the peak from the 1× run to the 5× run (the 5× run goes first, see run-bench.ts): ${results.memory.growth === null ? 'n/a' : `${(results.memory.growth * 100).toFixed(1)}%`}.`,
     '',
     `## Latency at ${results.latency.messagesPerSecond} messages/s for ${results.latency.seconds} s`,
     '',
