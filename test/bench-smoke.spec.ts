@@ -91,7 +91,8 @@ describe('bench harness: smoke run of make bench', function () {
     assert.equal(latency.committed.samples, latency.messagesProduced);
     assert.equal(latency.acknowledged.samples, latency.messagesProduced);
     assert.equal(latency.floor.samples, latency.messagesProduced);
-    for (const summary of [latency.committed, latency.written, latency.acknowledged, latency.floor]) {
+    assert.equal(latency.atLeastOnce.samples, latency.messagesProduced);
+    for (const summary of [latency.committed, latency.written, latency.acknowledged, latency.floor, latency.atLeastOnce]) {
       assert.ok(summary.p50Ms !== null && summary.p99Ms !== null && summary.maxMs !== null);
       assert.ok(summary.p50Ms >= 0 && summary.p50Ms <= summary.p99Ms && summary.p99Ms <= summary.maxMs);
     }
@@ -140,7 +141,7 @@ describe('bench harness: judging targets', () => {
           endToEnd: { title: '', timing: '', ours: SYSTEM.oursEndToEnd, rows: [] },
           transport: { title: '', timing: '', ours: SYSTEM.oursEndToEnd, rows: [], oursFractionOfKafkaJs: null },
           memory: { runs: [], growth: null },
-          latency: { status: 'ok', messagesPerSecond: 20, seconds: 30, messagesProduced: 600, committed: { samples: 600, p50Ms: 1, p99Ms: p99, maxMs: p99 }, written: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null }, acknowledged: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null }, floor: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null } },
+          latency: { status: 'ok', messagesPerSecond: 20, seconds: 30, messagesProduced: 600, committed: { samples: 600, p50Ms: 1, p99Ms: p99, maxMs: p99 }, written: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null }, acknowledged: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null }, floor: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null }, atLeastOnce: { samples: 0, p50Ms: null, p99Ms: null, maxMs: null } },
         } as unknown as Omit<BenchResults, 'targets'>).map((t) => [t.id, t.status]),
       );
     const atThreshold = judged(20e6, 20e6 / 50, 10);

@@ -4,7 +4,7 @@
  * (F1 > 0.95 × mean of accepted F1), prequential evaluation, transactions and every sink on
  * (metrics, snapshots, dead letters to Kafka; metrics CSV, chart and run summary to `outDir`).
  *
- * Argument (JSON): { "input", "topicPrefix", "groupId", "modelId", "outDir", "follow", "reportCheckpoints"? }.
+ * Argument (JSON): { "input", "topicPrefix", "groupId", "modelId", "outDir", "follow", "reportCheckpoints"?, "transactions"? }.
  * Reaches the broker through KAFKA_BROKERS. With follow it runs until signalled.
  */
 import { withBroker } from '../../pipelines/broker-session';
@@ -31,6 +31,7 @@ runChild(async (argument) => {
         modelId: options.modelId,
         until: options.follow ? 'follow' : 'end-offsets-at-start',
         outDir: options.outDir,
+        transactions: options.transactions ?? true,
         expectedMessages: 0,
         log: (line) => console.error(line),
         events: options.reportCheckpoints

@@ -8,6 +8,10 @@
  * Two figures per message: committed = observed − eventTime (includes the observer's fetch wake-up,
  * so it is an upper bound), written = the metrics record's Kafka timestamp (stamped when train sends
  * it, just before the commit) − eventTime.
+ *
+ * The bench runs it with the default exactly-once checkpoints (the target's figure) and again with
+ * at-least-once ones (`--no-transactions`), where a metrics record is committed once the broker has
+ * acknowledged it, with no transaction to wait for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from 'rxjs';
@@ -29,7 +33,7 @@ const GROUP_WAIT_MS = 60_000;
 const DRAIN_WAIT_MS = 20_000;
 const STOP_WAIT_MS = 10_000;
 
-export async function latencySection(context: BenchContext): Promise<Omit<LatencySection, 'floor'>> {
+export async function latencySection(context: BenchContext, mode: { readonly transactions: boolean } = { transactions: true }): Promise<Omit<LatencySection, 'floor' | 'atLeastOnce'>> {
   const { messagesPerSecond, seconds } = context.options.latency;
   const messages = Math.round(messagesPerSecond * seconds);
   const base = { messagesPerSecond, seconds, messagesProduced: 0 };
@@ -37,9 +41,10 @@ export async function latencySection(context: BenchContext): Promise<Omit<Latenc
   let observer: { close(): Promise<void> } | undefined;
   try {
     const connection = connectionOf(context);
-    const topic = `${context.runId}.latency`;
+    const name = mode.transactions ? 'latency' : 'latency-at-least-once';
+    const topic = `${context.runId}.${name}`;
     await createInputTopic(connection, topic);
-    const argument = { ...trainChildArgument(context, topic, 'latency', true), reportCheckpoints: true };
+    const argument = { ...trainChildArgument(context, topic, name, true), reportCheckpoints: true, transactions: mode.transactions };
     // Compiled, as users run it (make run) and as the end-to-end section runs it.
     const { command, args } = compiledChild('train-child.ts', argument);
     train = startChild(command, args, { cwd: ROOT, env: childEnv(context) });
@@ -59,7 +64,7 @@ export async function latencySection(context: BenchContext): Promise<Omit<Latenc
     // Both consumers are in their groups; give them a moment to fetch their starting offsets.
     await sleep(1000);
 
-    context.log(`latency: producing ${messages} messages at ${messagesPerSecond}/s to ${topic} while train follows it …`);
+    context.log(`latency: producing ${messages} messages at ${messagesPerSecond}/s to ${topic} while train${mode.transactions ? '' : ' --no-transactions'} follows it …`);
     const produced = await produce(connection, { ...PRODUCE_DEFAULTS, topic, messages, rate: messagesPerSecond, seed: context.options.seed, progress: false });
     const lastOffset = String(produced.messages - 1);
     const deadline = Date.now() + DRAIN_WAIT_MS;
@@ -87,7 +92,8 @@ export async function latencySection(context: BenchContext): Promise<Omit<Latenc
     const acknowledged = acknowledgedLatencies(checkpoints, topic, sentAt);
     const ack = summarizeLatency(acknowledged);
     context.log(
-      `latency: the checkpoint holding the message acknowledged (EndTxn returned to train, before the observer can read it): ` +
+      `latency (${mode.transactions ? 'exactly-once' : 'at-least-once'}): the checkpoint holding the message acknowledged ` +
+        `(${mode.transactions ? 'EndTxn returned to train, before the observer can read it' : 'its records acknowledged and its offsets committed'}): ` +
         `${ack.samples} samples, p50 ${ack.p50Ms} ms, p99 ${ack.p99Ms} ms, max ${ack.maxMs} ms`,
     );
     const missing = produced.messages - committed.length;

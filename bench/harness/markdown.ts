@@ -81,6 +81,7 @@ export function renderMarkdown(results: BenchResults): string {
     latencyRow("the metrics record written (its Kafka timestamp, before the commit)", results.latency.written),
     latencyRow("the checkpoint's transaction acknowledged (EndTxn returned to train)", results.latency.acknowledged),
     latencyRow('the floor: a bare KafkaJS transaction per message, no pipeline, committed (read as above)', results.latency.floor),
+    latencyRow('the metrics record committed, with at-least-once checkpoints (`--no-transactions`)', results.latency.atLeastOnce),
     '',
     '## Targets (issue 5)',
     '',

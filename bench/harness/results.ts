@@ -84,6 +84,8 @@ export interface LatencySection {
   readonly acknowledged: LatencySummary;
   /** The same span as `committed` for a bare KafkaJS transaction per message, no pipeline: the floor on this broker (latency-floor.ts). */
   readonly floor: LatencySummary;
+  /** The same span as `committed` with at-least-once checkpoints (`--no-transactions`): no transaction to wait for. */
+  readonly atLeastOnce: LatencySummary;
 }
 
 export type TargetStatus = 'met' | 'not met' | 'unknown';

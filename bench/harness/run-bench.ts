@@ -138,7 +138,11 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const pipelineLatency = await latencySection(context);
     const floor = await section('latency floor', () => transactionFloor(context), () => EMPTY_LATENCY);
     log(`  the floor, a bare KafkaJS transaction per message: p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms`);
-    const latency = { ...pipelineLatency, floor };
+    const atLeastOnceRun = await latencySection(context, { transactions: false });
+    if (atLeastOnceRun.status !== 'ok') errors.push(`latency, at-least-once: ${atLeastOnceRun.reason}`);
+    const atLeastOnce = atLeastOnceRun.committed;
+    log(`  at-least-once: committed p50 ${atLeastOnce.p50Ms} ms, p99 ${atLeastOnce.p99Ms} ms`);
+    const latency = { ...pipelineLatency, floor, atLeastOnce };
     log(`  ${latency.status}${latency.reason ? ` (${latency.reason})` : ''}: committed p50 ${latency.committed.p50Ms} ms, p99 ${latency.committed.p99Ms} ms`);
 
     const oursRate = rateOf([oursRow], SYSTEM.oursEndToEnd);

@@ -24,6 +24,8 @@ export interface TrainChildArgument {
   readonly follow: boolean;
   /** Print a `CHECKPOINT <json>` line on stdout when each checkpoint has committed (EndTxn acknowledged). */
   readonly reportCheckpoints?: boolean;
+  /** false: at-least-once checkpoints (produce, then commit the offsets), as `--no-transactions`. Default true. */
+  readonly transactions?: boolean;
 }
 
 /** What train-child prints per committed checkpoint when asked to. */
