@@ -13,10 +13,8 @@ import { TRANSACTION_RETRY } from '../../io/kafka/checkpoint-writer';
 import { createKafka } from '../../io/kafka/client';
 import { connectionOf, type BenchContext } from './context';
 import { createInputTopic } from './input-topic';
-import { observeCommitted, waitForStableGroup } from './latency';
+import { DRAIN_WAIT_MS, observeCommitted, waitForStableGroup } from './latency';
 import { summarizeLatency, type LatencySummary } from './results';
-
-const DRAIN_WAIT_MS = 20_000;
 
 export async function transactionFloor(context: BenchContext): Promise<LatencySummary> {
   const { messagesPerSecond, seconds } = context.options.latency;

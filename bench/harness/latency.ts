@@ -30,7 +30,7 @@ import { EMPTY_LATENCY, summarizeLatency, type LatencySection } from './results'
 import { CHECKPOINT_LINE_PREFIX, trainChildArgument, type CheckpointReport } from './train-run';
 
 const GROUP_WAIT_MS = 60_000;
-const DRAIN_WAIT_MS = 20_000;
+export const DRAIN_WAIT_MS = 20_000;
 const STOP_WAIT_MS = 10_000;
 
 export async function latencySection(context: BenchContext, mode: { readonly transactions: boolean } = { transactions: true }): Promise<Omit<LatencySection, 'floor' | 'atLeastOnce'>> {
